@@ -1,0 +1,41 @@
+"""The grader's own copy of the data, loaded with the grader's profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from autograder import course_data
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Flattened raw pixels (float64) and class labels of the fixed split."""
+
+    x_train: np.ndarray
+    x_valid: np.ndarray
+    x_test: np.ndarray
+    y_train: np.ndarray
+    y_valid: np.ndarray
+    y_test: np.ndarray
+
+
+def reference(name: str = "fashion_mnist") -> Reference:
+    return _reference(name, course_data.profile())
+
+
+@lru_cache(maxsize=4)
+def _reference(name: str, profile: str) -> Reference:
+    (x_train, y_train), (x_test, y_test) = course_data.load_data(name)
+    n_valid = course_data.validation_size()
+    flat = lambda x: x.reshape(len(x), -1).astype(np.float64)  # noqa: E731
+    return Reference(
+        x_train=flat(x_train[n_valid:]),
+        x_valid=flat(x_train[:n_valid]),
+        x_test=flat(x_test),
+        y_train=y_train[n_valid:].astype(int),
+        y_valid=y_train[:n_valid].astype(int),
+        y_test=y_test.astype(int),
+    )

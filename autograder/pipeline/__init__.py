@@ -1,0 +1,1 @@
+"""The kit's steps on top of nbgrader: release, grade, feedback, export."""

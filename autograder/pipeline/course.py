@@ -1,0 +1,105 @@
+"""The course directory and the nbgrader API configured for it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+import nbgrader
+from nbgrader.api import Gradebook
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import capture_log, temp_attrs
+from traitlets.config import Config, PyFileConfigLoader
+
+from autograder import course_data
+
+CONFIG_FILE = "nbgrader_config.py"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# Environment of every kernel the kit starts: the data profile and no
+# TensorFlow log noise on stderr.
+KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+
+
+class CourseError(RuntimeError):
+    """An instructor-facing error, worded in Spanish."""
+
+
+def load_config(root: Path) -> Config:
+    """The course's ``nbgrader_config.py`` with the root pinned to ``root``."""
+    root = Path(root).resolve()
+    if not (root / CONFIG_FILE).exists():
+        raise CourseError(f"No hay {CONFIG_FILE} en {root}: no parece la raíz de un curso.")
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.solution_directory = "solutions"
+    config.GenerateFeedback.preprocessors = [
+        "nbgrader.preprocessors.GetGrades",
+        "autograder.pipeline.preprocessors.StripHiddenTests",
+        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    ]
+    nbgrader_templates = Path(nbgrader.__file__).parent
+    config.HTMLExporter.template_name = "feedback_es"
+    config.HTMLExporter.extra_template_basedirs = [
+        str(TEMPLATES),
+        str(nbgrader_templates / "server_extensions" / "formgrader" / "templates"),
+    ]
+    return config
+
+
+def open_gradebook(config: Config) -> Gradebook:
+    coursedir = CourseDirectory(config=config)
+    return Gradebook(coursedir.db_url, coursedir.course_id)
+
+
+def run_nbgrader(config: Config, converter, *, assignment: str, student: str | None = None, **options) -> dict:
+    """Run one nbgrader converter in-process, as nbgrader's own API does.
+
+    Returns nbgrader's result: ``success``, and the captured ``log`` and ``error``.
+    """
+    _put_environment_tools_on_path()
+    coursedir = CourseDirectory(config=config)
+    ids = {"assignment_id": assignment} | ({"student_id": student} if student else {})
+    with temp_attrs(coursedir, **ids):
+        app = converter(coursedir=coursedir, config=config)
+        for name, value in options.items():
+            setattr(app, name, value)
+        return capture_log(app)
+
+
+def _put_environment_tools_on_path() -> None:
+    """nbgrader runs ``alembic`` (gradebook migrations) from PATH: use this environment's."""
+    tools = str(Path(sys.executable).parent)
+    if tools not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([tools, os.environ.get("PATH", "")])
+
+
+def require_success(result: dict, what: str) -> None:
+    if not result["success"]:
+        raise CourseError(f"nbgrader no pudo {what}:\n{result.get('error') or result.get('log', '')}")
+
+
+def assignments(root: Path) -> list[str]:
+    """Assignment ids: the folders of ``source/``."""
+    source = Path(root) / "source"
+    return sorted(p.name for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+@contextlib.contextmanager
+def kernel_environment(profile: str):
+    """Set the data profile and quiet TensorFlow for the kernels started inside."""
+    if profile not in course_data.PROFILES:
+        raise CourseError(f"Perfil desconocido {profile!r}: usa {' o '.join(course_data.PROFILES)}.")
+    values = {**KERNEL_ENV, course_data.PROFILE_ENV: profile}
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

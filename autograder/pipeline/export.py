@@ -1,0 +1,40 @@
+"""Grades of one assignment as a CSV file, from the gradebook."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from autograder.pipeline.course import open_gradebook
+
+COLUMNS = [
+    "alumno", "practica", "puntos_automaticos", "max_automaticos", "puntos_manuales", "max_manuales",
+    "pendiente_revision_manual", "total", "max_total", "observaciones",
+]
+
+
+def write_grades_csv(config, assignment: str, results, path: Path) -> Path:
+    """One row per submission in the gradebook; ``results`` adds this run's failure reasons."""
+    failures = {result.student: result.failure for result in results if result.failure}
+    with open_gradebook(config) as gradebook:
+        rows = [
+            {
+                "alumno": submission.student.id,
+                "practica": assignment,
+                "puntos_automaticos": round(submission.code_score, 2),
+                "max_automaticos": round(submission.max_code_score, 2),
+                "puntos_manuales": round(submission.written_score, 2),
+                "max_manuales": round(submission.max_written_score, 2),
+                "pendiente_revision_manual": "sí" if submission.needs_manual_grade else "no",
+                "total": round(submission.score, 2),
+                "max_total": round(submission.max_score, 2),
+                "observaciones": failures.get(submission.student.id, ""),
+            }
+            for submission in sorted(gradebook.assignment_submissions(assignment), key=lambda s: s.student.id)
+        ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

@@ -1,0 +1,53 @@
+"""What to tell a student whose submission nbgrader could not grade, and how it scores."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+# (text found in nbgrader's log, Spanish reason for the student), first match wins.
+REASONS = [
+    ("No notebooks found", "No se encontró el cuaderno de la práctica en la entrega."),
+    ("NotJSONError", "El cuaderno entregado está dañado (no es un JSON válido) y no se pudo abrir."),
+    ("JSONDecodeError", "El cuaderno entregado está dañado (no es un JSON válido) y no se pudo abrir."),
+    ("UnresponsiveKernelError", "El kernel de Python se cerró o dejó de responder al ejecutar el cuaderno."),
+    ("DeadKernelError", "El kernel de Python se cerró o dejó de responder al ejecutar el cuaderno."),
+    ("SchemaTooNewError", "El cuaderno tiene metadatos de nbgrader alterados o de otra versión."),
+    ("SchemaTooOldError", "El cuaderno tiene metadatos de nbgrader alterados o de otra versión."),
+    ("ValidationError", "El cuaderno no tiene un formato válido (nbformat o metadatos alterados)."),
+]
+UNKNOWN = "No se pudo corregir la entrega por un error inesperado; el profesor revisará el registro."
+
+
+def failure_reason(result: dict) -> str:
+    text = f"{result.get('log', '')}\n{result.get('error', '')}"
+    return next((reason for marker, reason in REASONS if marker in text), UNKNOWN)
+
+
+def zero_submission(gradebook: Gradebook, assignment: str, student: str) -> None:
+    """Score every grade of a failed submission 0, with nothing left for manual grading."""
+    try:
+        submission = gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        submission = gradebook.update_or_create_submission(assignment, student)
+    for notebook in submission.notebooks:
+        for grade in notebook.grades:
+            grade.auto_score = 0
+            grade.manual_score = None
+            grade.needs_manual_grade = False
+    gradebook.db.commit()
+
+
+def write_failure_feedback(path: Path, assignment: str, reason: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "<!DOCTYPE html>\n<html lang=\"es\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(assignment)}</title></head><body>\n"
+        f"<h1>{html.escape(assignment)}: entrega sin corregir (0 puntos)</h1>\n"
+        f"<p>{html.escape(reason)}</p>\n"
+        "<p>Comprueba que el cuaderno se abre y se ejecuta entero (<em>Kernel → Restart &amp; Run All</em>) "
+        "y habla con el profesor.</p>\n</body></html>\n",
+        encoding="utf-8",
+    )

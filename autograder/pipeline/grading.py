@@ -1,0 +1,107 @@
+"""Grade the submissions of one assignment: nbgrader autograde, Spanish feedback, CSV."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from nbgrader.api import MissingEntry
+from nbgrader.converters import Autograde, GenerateFeedback
+
+from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook, run_nbgrader
+from autograder.pipeline.export import write_grades_csv
+from autograder.pipeline.failures import failure_reason, write_failure_feedback, zero_submission
+from autograder.pipeline.views import release
+
+
+@dataclass(frozen=True)
+class StudentGrade:
+    student: str
+    auto_score: float
+    max_auto_score: float
+    max_manual_score: float
+    seconds: float
+    failure: str | None = None  # Spanish reason when nbgrader could not grade the notebook
+
+
+def submitted_students(root: Path, assignment: str) -> list[str]:
+    submitted = Path(root) / "submitted"
+    return sorted(p.name for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.is_dir() else []
+
+
+def grade(
+    *,
+    root: Path,
+    assignment: str,
+    students: list[str] | None = None,
+    profile: str = "completo",
+    progress: Callable[[str], None] = print,
+) -> list[StudentGrade]:
+    """Autograde every submission of ``assignment``, one student at a time.
+
+    A submission nbgrader cannot grade (broken notebook, dead kernel) scores 0
+    with a Spanish reason in its feedback; the batch goes on. Writes
+    ``feedback/<student>/<assignment>/`` and ``calificaciones/<assignment>.csv``.
+    """
+    root = Path(root).resolve()
+    students = students or submitted_students(root, assignment)
+    if not students:
+        raise CourseError(f"No hay entregas de {assignment} en {root / 'submitted'}.")
+    config = load_config(root)
+    if not _in_gradebook(config, assignment):
+        release(root=root, assignment_ids=[assignment])
+    results, started = [], time.monotonic()
+    with kernel_environment(profile):
+        for done, student in enumerate(students, start=1):
+            results.append(_grade_one(root, config, assignment, student))
+            progress(_progress_line(results[-1], done, len(students), time.monotonic() - started))
+    write_grades_csv(config, assignment, results, root / "calificaciones" / f"{assignment}.csv")
+    return results
+
+
+def _grade_one(root: Path, config, assignment: str, student: str) -> StudentGrade:
+    started = time.monotonic()
+    result = run_nbgrader(config, Autograde, assignment=assignment, student=student, force=True, create_student=True)
+    failure = None
+    if result["success"]:
+        feedback = run_nbgrader(config, GenerateFeedback, assignment=assignment, student=student, force=True)
+        if not feedback["success"]:
+            raise CourseError(f"nbgrader no pudo generar la retroalimentación de {student}:\n{feedback.get('error')}")
+    else:
+        failure = failure_reason(result)
+        with open_gradebook(config) as gradebook:
+            zero_submission(gradebook, assignment, student)
+        write_failure_feedback(root / "feedback" / student / assignment / f"{assignment}.html", assignment, failure)
+        log = root / "logs" / assignment / f"{student}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(f"{result.get('log', '')}\n{result.get('error') or ''}", encoding="utf-8")
+    return _scores(config, assignment, student, time.monotonic() - started, failure)
+
+
+def _in_gradebook(config, assignment: str) -> bool:
+    with open_gradebook(config) as gradebook:
+        try:
+            return bool(gradebook.find_assignment(assignment).notebooks)
+        except MissingEntry:
+            return False
+
+
+def _scores(config, assignment, student, seconds, failure) -> StudentGrade:
+    with open_gradebook(config) as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        return StudentGrade(
+            student=student,
+            auto_score=float(submission.code_score),
+            max_auto_score=float(submission.max_code_score),
+            max_manual_score=float(submission.max_written_score),
+            seconds=seconds,
+            failure=failure,
+        )
+
+
+def _progress_line(last: StudentGrade, done: int, total: int, elapsed: float) -> str:
+    left = elapsed / done * (total - done)
+    state = f"NO CORREGIDA: {last.failure}" if last.failure else f"{last.auto_score:g}/{last.max_auto_score:g} puntos automáticos"
+    return f"[{done}/{total}] {last.student}: {state} ({last.seconds:.0f} s; quedan ~{left / 60:.1f} min)"

@@ -1,0 +1,33 @@
+# Configuración de nbgrader del curso. La usan tanto `nbgrader ...` (formgrader)
+# como `autograder ...`, que la carga desde la raíz del curso.
+import os
+
+c = get_config()  # noqa: F821 (provided by traitlets when this file is loaded)
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "curso-dl"
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+# Gradebook: SQLite in the course root unless a URL is given (PostgreSQL works too).
+if os.environ.get("AUTOGRADER_DB_URL"):
+    c.CourseDirectory.db_url = os.environ["AUTOGRADER_DB_URL"]
+
+# What students see in place of the solutions.
+c.ClearSolutions.code_stub = {"python": "raise NotImplementedError()"}
+c.ClearSolutions.text_stub = "ESCRIBE AQUÍ TU RESPUESTA"
+
+# Training cells need minutes, not nbgrader's default 30 s. A cell past the
+# limit is interrupted and loses its points; the rest of the notebook runs on.
+c.Execute.timeout = 1200
+c.Execute.startup_timeout = 120
+
+# TensorFlow and Keras write warnings to stderr, and nbgrader gives 0 to a test
+# cell with any stderr output. These patterns drop only such warnings.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = (
+    r"(?i)(warning|absl::|cpu_feature_guard|tensorflow|oneDNN|cuda|"
+    r"rebuild TensorFlow|^[IWE]\d{4} )"
+)
