@@ -29,6 +29,7 @@ class CourseError(RuntimeError):
 
 def load_config(root: Path) -> Config:
     """The course's ``nbgrader_config.py`` with the root pinned to ``root``."""
+    _put_environment_tools_on_path()
     root = Path(root).resolve()
     if not (root / CONFIG_FILE).exists():
         raise CourseError(f"No hay {CONFIG_FILE} en {root}: no parece la raíz de un curso.")
@@ -59,7 +60,6 @@ def run_nbgrader(config: Config, converter, *, assignment: str, student: str | N
 
     Returns nbgrader's result: ``success``, and the captured ``log`` and ``error``.
     """
-    _put_environment_tools_on_path()
     coursedir = CourseDirectory(config=config)
     ids = {"assignment_id": assignment} | ({"student_id": student} if student else {})
     with temp_attrs(coursedir, **ids):

@@ -31,6 +31,7 @@ def zero_submission(gradebook: Gradebook, assignment: str, student: str) -> None
     try:
         submission = gradebook.find_submission(assignment, student)
     except MissingEntry:
+        gradebook.update_or_create_student(student)
         submission = gradebook.update_or_create_submission(assignment, student)
     for notebook in submission.notebooks:
         for grade in notebook.grades:

@@ -28,7 +28,7 @@ class StudentGrade:
 
 def submitted_students(root: Path, assignment: str) -> list[str]:
     submitted = Path(root) / "submitted"
-    return sorted(p.name for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.is_dir() else []
+    return sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.is_dir() else []
 
 
 def grade(

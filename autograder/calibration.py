@@ -1,0 +1,74 @@
+"""Calibration runs of a reference solution: the accuracies behind the thresholds of the hidden checks.
+
+The source notebook (solution code included) runs once per seed, re-seeded
+after its locked configuration cell; a last cell reports the final model's
+accuracy on validation and test as the hidden checks measure it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+from nbclient import NotebookClient
+
+from autograder.checks.thresholds import MARGIN
+from autograder.pipeline.course import CourseError, kernel_environment
+
+REPORT_MARK = "CALIBRATION:"
+REPORT_CELL = (
+    "import json\nfrom autograder.checks.accuracy import final_accuracies\n"
+    f"print({REPORT_MARK!r}, json.dumps(final_accuracies(final_model, X_valid_final, X_test_final)))"
+)
+
+
+@dataclass(frozen=True)
+class CalibrationRun:
+    seed: int
+    valid: float
+    test: float
+    seconds: float
+
+
+def calibrate(
+    *, root: Path, assignment: str, profile: str, seeds: list[int], progress: Callable[[str], None] = print
+) -> list[CalibrationRun]:
+    source = Path(root) / "source" / assignment
+    if not (source / f"{assignment}.ipynb").exists():
+        raise CourseError(f"No existe source/{assignment}/{assignment}.ipynb.")
+    runs = []
+    with kernel_environment(profile):
+        for seed in seeds:
+            runs.append(_run(source, assignment, seed))
+            progress(f"semilla {seed}: validación {runs[-1].valid:.4f}, test {runs[-1].test:.4f} ({runs[-1].seconds:.0f} s)")
+    return runs
+
+
+def suggested_thresholds(runs: list[CalibrationRun]) -> dict[str, float]:
+    """Lowest accuracy over the runs minus MARGIN, rounded down to the hundredth."""
+    return {
+        split: math.floor((min(getattr(run, split) for run in runs) - MARGIN) * 100) / 100
+        for split in ("valid", "test")
+    }
+
+
+def _run(source: Path, assignment: str, seed: int) -> CalibrationRun:
+    notebook = nbformat.read(source / f"{assignment}.ipynb", as_version=4)
+    first_code = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
+    notebook.cells.insert(first_code + 1, nbformat.v4.new_code_cell(f"keras.utils.set_random_seed({seed})"))
+    notebook.cells.append(nbformat.v4.new_code_cell(REPORT_CELL))
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = Path(scratch) / assignment
+        shutil.copytree(source, workdir)
+        NotebookClient(notebook, timeout=3600, resources={"metadata": {"path": str(workdir)}}).execute()
+    output = "".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream")
+    accuracies = json.loads(output.split(REPORT_MARK, 1)[1])
+    return CalibrationRun(seed, accuracies["valid"], accuracies["test"], time.monotonic() - started)

@@ -1,0 +1,101 @@
+"""Command line: each command calls one keyword-only function of the package."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder import course_data
+
+DESCRIPTION = "Kit de prácticas autocorregidas del curso de deep learning (nbgrader + Keras 3)."
+
+
+def _publish(args) -> None:
+    from autograder.pipeline.views import release
+
+    for folder in release(root=args.curso, assignment_ids=args.practica):
+        print(f"Versión de alumno generada en {folder}")
+
+
+def _solutions(args) -> None:
+    from autograder.pipeline.views import build_solution
+
+    for assignment in args.practica:
+        print(f"Solución ejecutada: {build_solution(root=args.curso, assignment=assignment, profile=args.perfil)}")
+
+
+def _grade(args) -> None:
+    from autograder.pipeline.grading import grade
+    from autograder.pipeline.report import score_table
+
+    results = grade(root=args.curso, assignment=args.practica, students=args.alumno, profile=args.perfil)
+    print(score_table(args.practica, results))
+    print(f"Calificaciones en {Path(args.curso).resolve() / 'calificaciones' / (args.practica + '.csv')}")
+
+
+def _demo(args) -> None:
+    from autograder.pipeline.demo import demo
+    from autograder.pipeline.report import score_table
+
+    for assignment, results in demo(root=args.curso, profile=args.perfil).items():
+        print(score_table(assignment, results))
+
+
+def _calibrate(args) -> None:
+    from autograder.calibration import calibrate, suggested_thresholds
+
+    runs = calibrate(root=args.curso, assignment=args.practica, profile=args.perfil, seeds=args.semillas)
+    print(f"Umbrales sugeridos para {args.practica} ({args.perfil}): {suggested_thresholds(runs)}")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="autograder", description=DESCRIPTION)
+    main.add_argument("--curso", type=Path, default=Path.cwd(), help="raíz del curso (con nbgrader_config.py); por defecto, la carpeta actual")
+    commands = main.add_subparsers(dest="command", required=True, metavar="orden")
+    profile = dict(choices=course_data.PROFILES, help="perfil de datos: completo o rapido (décima parte, para pruebas)")
+
+    publish = commands.add_parser("publicar", help="genera release/<práctica>/ desde source/")
+    publish.add_argument("practica", nargs="*", help="prácticas (por defecto, todas)")
+    publish.set_defaults(run=_publish)
+
+    solutions = commands.add_parser("soluciones", help="ejecuta la solución de referencia en solutions/<práctica>.ipynb")
+    solutions.add_argument("practica", nargs="+")
+    solutions.add_argument("--perfil", default="completo", **profile)
+    solutions.set_defaults(run=_solutions)
+
+    grading = commands.add_parser("corregir", help="corrige las entregas de submitted/ y escribe notas y retroalimentación")
+    grading.add_argument("practica")
+    grading.add_argument("--alumno", nargs="+", help="solo estos alumnos")
+    grading.add_argument("--perfil", default="completo", **profile)
+    grading.set_defaults(run=_grade)
+
+    demo = commands.add_parser("demo", help="publica las prácticas y corrige las entregas de ejemplo de examples/")
+    demo.add_argument("--perfil", default="rapido", **profile)
+    demo.set_defaults(run=_demo)
+
+    calibration = commands.add_parser("calibrar", help="mide la exactitud de la solución con varias semillas (umbrales)")
+    calibration.add_argument("practica")
+    calibration.add_argument("--perfil", default="completo", **profile)
+    calibration.add_argument("--semillas", nargs="+", type=int, default=[1, 2, 3])
+    calibration.set_defaults(run=_calibrate)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from autograder.pipeline.course import CourseError
+
+    try:
+        args.run(args)
+    except (CourseError, course_data.DataUnavailableError) as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrumpido: lo ya corregido queda guardado en el gradebook.", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Shared fixtures. Every test runs on the quick data profile ("rapido"): a
+stratified tenth of the real datasets, with the grader's code path unchanged."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder import course_data
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def quick_profile(monkeypatch):
+    monkeypatch.setenv(course_data.PROFILE_ENV, "rapido")
+
+
+def make_course(root: Path) -> Path:
+    """A course directory like the repository's: config, sources and committed release."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    for folder in ("source", "release"):
+        shutil.copytree(ROOT / folder, root / folder, symlinks=False)
+    return root
+
+
+def submit(course: Path, assignment: str, student: str, text: str) -> None:
+    target = course / "submitted" / student / assignment / f"{assignment}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def course(tmp_path) -> Path:
+    return make_course(tmp_path / "curso")
