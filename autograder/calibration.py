@@ -20,7 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from autograder.checks.thresholds import MARGIN
-from autograder.pipeline.course import CourseError, kernel_environment
+from autograder.pipeline.course import CourseError, kernel_environment, load_config
 
 REPORT_MARK = "CALIBRATION:"
 REPORT_CELL = (
@@ -43,10 +43,10 @@ def calibrate(
     source = Path(root) / "source" / assignment
     if not (source / f"{assignment}.ipynb").exists():
         raise CourseError(f"No existe source/{assignment}/{assignment}.ipynb.")
-    runs = []
+    runs, config = [], load_config(root)
     with kernel_environment(profile):
         for seed in seeds:
-            runs.append(_run(source, assignment, seed))
+            runs.append(_run(source, assignment, seed, config))
             progress(f"semilla {seed}: validación {runs[-1].valid:.4f}, test {runs[-1].test:.4f} ({runs[-1].seconds:.0f} s)")
     return runs
 
@@ -59,7 +59,7 @@ def suggested_thresholds(runs: list[CalibrationRun]) -> dict[str, float]:
     }
 
 
-def _run(source: Path, assignment: str, seed: int) -> CalibrationRun:
+def _run(source: Path, assignment: str, seed: int, config) -> CalibrationRun:
     notebook = nbformat.read(source / f"{assignment}.ipynb", as_version=4)
     first_code = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
     notebook.cells.insert(first_code + 1, nbformat.v4.new_code_cell(f"keras.utils.set_random_seed({seed})"))
@@ -68,7 +68,7 @@ def _run(source: Path, assignment: str, seed: int) -> CalibrationRun:
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch) / assignment
         shutil.copytree(source, workdir)
-        NotebookClient(notebook, timeout=3600, resources={"metadata": {"path": str(workdir)}}).execute()
+        NotebookClient(notebook, config=config, timeout=3600, resources={"metadata": {"path": str(workdir)}}).execute()
     output = "".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream")
     accuracies = json.loads(output.split(REPORT_MARK, 1)[1])
     return CalibrationRun(seed, accuracies["valid"], accuracies["test"], time.monotonic() - started)

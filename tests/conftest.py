@@ -13,9 +13,11 @@ from autograder import course_data
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def quick_profile(monkeypatch):
-    monkeypatch.setenv(course_data.PROFILE_ENV, "rapido")
+@pytest.fixture(autouse=True, scope="session")
+def quick_profile():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(course_data.PROFILE_ENV, "rapido")
+        yield
 
 
 def make_course(root: Path) -> Path:

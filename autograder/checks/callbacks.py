@@ -6,7 +6,6 @@ import math
 import warnings
 
 import keras
-import numpy as np
 
 from autograder.checks.failure import CheckFailed, require
 from autograder.checks.reference import reference
@@ -45,7 +44,7 @@ class _LearningRateRecorder(keras.callbacks.Callback):
         self.rates = []
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.rates.append(float(np.asarray(self.model.optimizer.learning_rate)))
+        self.rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))
 
 
 def plateau_learning_rates(callback) -> list[float]:

@@ -40,22 +40,24 @@ def check_fresh_models(build_model, runs) -> None:
     )
 
     require(isinstance(runs, dict) and runs, "runs debe ser un diccionario con los entrenamientos.")
-    seen: dict[int, str] = {}
+    owners: dict[int, str] = {}
+    own_steps: dict[str, int] = {}
     for name, run in runs.items():
         try:
             model, history = run
-            steps = int(history.params["steps"]) * len(history.epoch)
+            own_steps[name] = int(history.params["steps"]) * len(history.epoch)
         except Exception:
             raise CheckFailed(f"El entrenamiento '{name}' de runs debe ser la pareja (modelo, history) que devuelve train_model.") from None
-        shared = [seen[v] for v in _variables(model) if v in seen]
+        shared = {owners[v] for v in _variables(model) if v in owners}
         require(
             not shared,
-            f"Los entrenamientos '{shared[0] if shared else ''}' y '{name}' usan el mismo modelo: "
+            f"Los entrenamientos '{min(shared, default='')}' y '{name}' usan el mismo modelo: "
             "crea un modelo nuevo con build_model en cada entrenamiento.",
         )
-        seen.update(dict.fromkeys(_variables(model), name))
+        owners.update(dict.fromkeys(_variables(model), name))
+    for name, (model, _) in runs.items():
         require(
-            _steps_taken(model) == steps,
+            _steps_taken(model) == own_steps[name],
             f"El modelo del entrenamiento '{name}' ya estaba entrenado antes de empezar: "
             "crea un modelo nuevo con build_model en cada entrenamiento.",
         )

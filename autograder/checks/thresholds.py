@@ -1,16 +1,21 @@
 """Minimum accuracies of the final models, per assignment and data profile.
 
-Each minimum is the lowest accuracy the reference solution reached over the
-calibration runs (`autograder calibrar`, one run per seed) minus MARGIN,
-rounded down to the hundredth. The runs are quoted next to each entry.
+Each minimum is the lowest accuracy the reference solution reached over its
+calibration runs (`autograder calibrar <práctica> --perfil P --semillas ...`,
+one run of the solution notebook per seed) minus MARGIN, rounded down to the
+hundredth. MARGIN covers a correct variant of the task (another normalization,
+other callback settings) and the sampling noise of the quick profile's
+1,000-image validation and test sets (standard error about 0.012).
 """
 
-MARGIN = 0.02
+MARGIN = 0.03
 
 THRESHOLDS = {
     "p1_normalizacion": {
-        # filled in from calibration runs
+        # 3 seeds (1, 2, 3) on 2026-11-22: valid ..., test ...
         "completo": {"valid": 0.0, "test": 0.0},
-        "rapido": {"valid": 0.0, "test": 0.0},
+        # 5 seeds (1-5) on 2026-11-22: valid 0.838 0.856 0.855 0.835 0.847,
+        # test 0.829 0.848 0.847 0.838 0.846
+        "rapido": {"valid": 0.80, "test": 0.79},
     },
 }

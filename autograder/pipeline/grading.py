@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from nbgrader.api import MissingEntry
+from sqlalchemy.exc import SAWarning
 from nbgrader.converters import Autograde, GenerateFeedback
 
 from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook, run_nbgrader
@@ -53,7 +55,8 @@ def grade(
     if not _in_gradebook(config, assignment):
         release(root=root, assignment_ids=[assignment])
     results, started = [], time.monotonic()
-    with kernel_environment(profile):
+    with kernel_environment(profile), warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session warnings, not the instructor's business
         for done, student in enumerate(students, start=1):
             results.append(_grade_one(root, config, assignment, student))
             progress(_progress_line(results[-1], done, len(students), time.monotonic() - started))

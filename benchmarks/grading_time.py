@@ -1,0 +1,89 @@
+"""Wall time and memory of the kit's jobs on this machine.
+
+Measures, for one assignment: the release (`autograder publicar`), grading one
+submission (the reference solution) with `autograder corregir` in each profile,
+and executing the same submission with nbclient alone, so the difference is the
+grader's own cost (nbgrader's pipeline, the hidden checks, the feedback).
+
+    python benchmarks/grading_time.py [--perfiles rapido completo]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from autograder.pipeline.course import kernel_environment, load_config  # noqa: E402
+from autograder.pipeline.grading import grade  # noqa: E402
+from autograder.pipeline.views import release  # noqa: E402
+
+ASSIGNMENT = "p1_normalizacion"
+SUBMISSION = ROOT / "tests" / ASSIGNMENT / "escenarios" / "solucion.ipynb"
+
+
+def course_copy(scratch: Path) -> Path:
+    course = scratch / "curso"
+    course.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "source", course / "source")
+    return course
+
+
+def timed(action) -> float:
+    started = time.monotonic()
+    action()
+    return time.monotonic() - started
+
+
+def children_peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def nbclient_alone(course: Path, profile: str) -> float:
+    workdir = course / "release" / ASSIGNMENT
+    notebook = nbformat.read(SUBMISSION, as_version=4)
+    with kernel_environment(profile):
+        client = NotebookClient(notebook, config=load_config(course), timeout=3600, allow_errors=True,
+                                resources={"metadata": {"path": str(workdir)}})
+        return timed(client.execute)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--perfiles", nargs="+", default=["rapido", "completo"])
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        course = course_copy(Path(scratch))
+        rows.append(("publicar (generate_assignment)", "-", timed(lambda: release(root=course, assignment_ids=[ASSIGNMENT]))))
+        for profile in args.perfiles:
+            target = course / "submitted" / f"alumno_{profile}" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+            target.parent.mkdir(parents=True)
+            shutil.copy(SUBMISSION, target)
+            alone = nbclient_alone(course, profile)
+            graded = timed(lambda: grade(root=course, assignment=ASSIGNMENT, students=[f"alumno_{profile}"],
+                                         profile=profile, progress=lambda line: None))
+            rows += [
+                ("ejecutar con nbclient solo", profile, alone),
+                ("corregir 1 entrega (autograde + retroalimentación + CSV)", profile, graded),
+                ("coste propio del corrector", profile, graded - alone),
+            ]
+    print(f"{'medida':<58}{'perfil':<10}{'segundos':>9}")
+    for what, profile, seconds in rows:
+        print(f"{what:<58}{profile:<10}{seconds:>9.1f}")
+    print(f"memoria máxima de un proceso hijo (kernel): {children_peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
