@@ -31,6 +31,3 @@ c.IgnorePattern.pattern = (
     r"(?i)(warning|absl::|cpu_feature_guard|tensorflow|oneDNN|cuda|"
     r"rebuild TensorFlow|^[IWE]\d{4} )"
 )
-
-# Local kernels over IPC sockets (no "running over TCP without encryption" warnings).
-c.KernelManager.transport = "ipc"

@@ -27,6 +27,13 @@ def _arrays(prefix: str, train, valid, test) -> tuple[dict, dict]:
     return raw, arrays
 
 
+def _require_zero_mean(x, name: str) -> None:
+    require(
+        abs(x.mean()) <= MEAN_TOL * x.std(),
+        f"La media de {name} no es 0: resta la media calculada solo con X_train.",
+    )
+
+
 def check_scaled(train, valid, test) -> None:
     """Values of X_train_scaled in (0, 1), the same scaling for validation and test."""
     raw, arrays = _arrays("scaled", train, valid, test)
@@ -42,11 +49,7 @@ def check_scaled(train, valid, test) -> None:
 def check_centered(train, valid, test) -> None:
     """Mean of X_train_centered is 0 (training mean only), same shift for validation and test."""
     raw, arrays = _arrays("centered", train, valid, test)
-    x = arrays["X_train_centered"]
-    require(
-        abs(x.mean()) <= MEAN_TOL * x.std(),
-        "La media de X_train_centered no es 0: resta la media calculada solo con X_train.",
-    )
+    _require_zero_mean(arrays["X_train_centered"], "X_train_centered")
     require_same_transform(raw, arrays, "X_train_centered", SAME_TRANSFORM)
 
 
@@ -54,10 +57,7 @@ def check_standardized(train, valid, test) -> None:
     """X_train_standardized has mean 0 and std 1 (training statistics), same map elsewhere."""
     raw, arrays = _arrays("standardized", train, valid, test)
     x = arrays["X_train_standardized"]
-    require(
-        abs(x.mean()) <= MEAN_TOL * x.std(),
-        "La media de X_train_standardized no es 0: resta la media calculada solo con X_train.",
-    )
+    _require_zero_mean(x, "X_train_standardized")
     require(
         abs(x.std() - 1) <= STD_TOL,
         "La desviación típica de X_train_standardized no es 1: divide por la desviación calculada solo con X_train.",
