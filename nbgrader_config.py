@@ -31,3 +31,6 @@ c.IgnorePattern.pattern = (
     r"(?i)(warning|absl::|cpu_feature_guard|tensorflow|oneDNN|cuda|"
     r"rebuild TensorFlow|^[IWE]\d{4} )"
 )
+
+# The student's kernel logs only errors (no "running over TCP" notice on the console).
+c.NotebookClient.extra_arguments = ["--IPKernelApp.log_level=ERROR"]

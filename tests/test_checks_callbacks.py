@@ -54,6 +54,19 @@ def test_on_a_plateau_the_rate_halves_every_two_epochs():
     assert rates == pytest.approx([0.01, 0.01, 0.01, 0.005, 0.005, 0.0025, 0.0025, 0.00125])
 
 
+def test_a_minimum_rate_that_stops_the_halving_is_accepted():
+    """Is a history that halves until the callback's min_lr, then stays there, accepted?"""
+    ref = reference()
+    x, y = ref.x_train[:256] / 255, ref.y_train[:256]
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
+    model.trainable = False
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="sparse_categorical_crossentropy")
+    callback = RLROP(monitor="val_loss", factor=0.5, patience=2, min_lr=3e-4)
+    history = model.fit(x, y, validation_data=(x, y), epochs=9, verbose=0, callbacks=[callback])
+    assert history.history["learning_rate"][-1] == pytest.approx(3e-4)
+    check_reduce_lr_behaviour(callback, history)
+
+
 def test_the_correct_callback_and_history_pass(plateau_history):
     """Do the requested callback and a history with halvings pass the behaviour check?"""
     check_reduce_lr_behaviour(RLROP(monitor="val_loss", factor=0.5, patience=2), plateau_history)

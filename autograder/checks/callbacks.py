@@ -70,9 +70,12 @@ def plateau_learning_rates(callback) -> list[float]:
     return recorder.rates
 
 
-def _halvings_only(rates) -> bool:
-    """Every change between consecutive rates is a reduction by half."""
-    return all(math.isclose(new, old) or math.isclose(new, old / 2, rel_tol=1e-5) for old, new in zip(rates, rates[1:]))
+def _halvings_only(rates, floor: float) -> bool:
+    """Every change between consecutive rates halves the rate (or stops at the callback's ``min_lr``)."""
+    return all(
+        math.isclose(new, old) or math.isclose(new, max(old / 2, floor), rel_tol=1e-5)
+        for old, new in zip(rates, rates[1:])
+    )
 
 
 def check_reduce_lr_behaviour(reduce_lr, history) -> None:
@@ -84,12 +87,12 @@ def check_reduce_lr_behaviour(reduce_lr, history) -> None:
         raise CheckFailed(f"reduce_lr falla al entrenar una red ({type(error).__name__}).") from None
     first_reduction = next((i for i, rate in enumerate(rates) if not math.isclose(rate, rates[0])), None)
     require(
-        first_reduction == 3 and _halvings_only(rates),
+        first_reduction == 3 and _halvings_only(rates, callback.min_lr),
         "En una meseta, reduce_lr no reduce la tasa de aprendizaje a la mitad tras 2 épocas sin mejora.",
     )
     logged = getattr(history, "history", {}).get("learning_rate", [])
     require(
-        len(logged) > 1 and _halvings_only(logged) and logged[-1] < logged[0],
+        len(logged) > 1 and _halvings_only(logged, callback.min_lr) and logged[-1] < logged[0],
         "El historial de history_rlr no muestra reducciones de la tasa de aprendizaje a la mitad.",
     )
 
