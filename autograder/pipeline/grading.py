@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Callable
 
 from nbgrader.api import MissingEntry
-from sqlalchemy.exc import SAWarning
 from nbgrader.converters import Autograde, GenerateFeedback
+from sqlalchemy.exc import SAWarning
 
 from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook, run_nbgrader
 from autograder.pipeline.export import write_grades_csv
@@ -26,6 +26,7 @@ class StudentGrade:
     max_manual_score: float
     seconds: float
     failure: str | None = None  # Spanish reason when nbgrader could not grade the notebook
+    feedback_missing: bool = False  # graded, but nbgrader could not write the feedback (see logs/)
 
 
 def submitted_students(root: Path, assignment: str) -> list[str]:
@@ -67,20 +68,31 @@ def grade(
 def _grade_one(root: Path, config, assignment: str, student: str) -> StudentGrade:
     started = time.monotonic()
     result = run_nbgrader(config, Autograde, assignment=assignment, student=student, force=True, create_student=True)
-    failure = None
+    failure, feedback_missing = None, False
     if result["success"]:
-        feedback = run_nbgrader(config, GenerateFeedback, assignment=assignment, student=student, force=True)
-        if not feedback["success"]:
-            raise CourseError(f"nbgrader no pudo generar la retroalimentación de {student}:\n{feedback.get('error')}")
+        result = run_nbgrader(config, GenerateFeedback, assignment=assignment, student=student, force=True)
+        feedback_missing = not result["success"]
     else:
         failure = failure_reason(result)
         with open_gradebook(config) as gradebook:
             zero_submission(gradebook, assignment, student)
         write_failure_feedback(root / "feedback" / student / assignment / f"{assignment}.html", assignment, failure)
+    if not result["success"]:
         log = root / "logs" / assignment / f"{student}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(f"{result.get('log', '')}\n{result.get('error') or ''}", encoding="utf-8")
-    return _scores(config, assignment, student, time.monotonic() - started, failure)
+    seconds = time.monotonic() - started
+    with open_gradebook(config) as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        return StudentGrade(
+            student=student,
+            auto_score=float(submission.code_score),
+            max_auto_score=float(submission.max_code_score),
+            max_manual_score=float(submission.max_written_score),
+            seconds=seconds,
+            failure=failure,
+            feedback_missing=feedback_missing,
+        )
 
 
 def _in_gradebook(config, assignment: str) -> bool:
@@ -91,20 +103,9 @@ def _in_gradebook(config, assignment: str) -> bool:
             return False
 
 
-def _scores(config, assignment, student, seconds, failure) -> StudentGrade:
-    with open_gradebook(config) as gradebook:
-        submission = gradebook.find_submission(assignment, student)
-        return StudentGrade(
-            student=student,
-            auto_score=float(submission.code_score),
-            max_auto_score=float(submission.max_code_score),
-            max_manual_score=float(submission.max_written_score),
-            seconds=seconds,
-            failure=failure,
-        )
-
-
 def _progress_line(last: StudentGrade, done: int, total: int, elapsed: float) -> str:
     left = elapsed / done * (total - done)
     state = f"NO CORREGIDA: {last.failure}" if last.failure else f"{last.auto_score:g}/{last.max_auto_score:g} puntos automáticos"
+    if last.feedback_missing:
+        state += " (sin retroalimentación: ver logs/)"
     return f"[{done}/{total}] {last.student}: {state} ({last.seconds:.0f} s; quedan ~{left / 60:.1f} min)"

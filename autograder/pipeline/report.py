@@ -13,6 +13,8 @@ def score_table(assignment: str, results: list[StudentGrade]) -> str:
     ]
     for result in results:
         state = f"no corregida: {result.failure}" if result.failure else "corregida"
+        if result.feedback_missing:
+            state += " (sin retroalimentación: ver logs/)"
         lines.append(
             f"{result.student:<{width}}  {result.auto_score:>5.2f}/{result.max_auto_score:<5.2f}"
             f"  {'':>9}/{result.max_manual_score:<8.2f}  {state}"
