@@ -17,7 +17,9 @@ through the same code path, for tests and demos.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -108,7 +110,8 @@ def _from_keras(name: str) -> dict[str, np.ndarray] | None:
         import keras
 
         loader = getattr(keras.datasets, name)
-        (x_train, y_train), (x_test, y_test) = loader.load_data()
+        with contextlib.redirect_stdout(io.StringIO()):  # keras' English download notices
+            (x_train, y_train), (x_test, y_test) = loader.load_data()
     except Exception:  # no keras, or its download host is out of reach
         return None
     return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}

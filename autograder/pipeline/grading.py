@@ -23,7 +23,9 @@ class StudentGrade:
     student: str
     auto_score: float
     max_auto_score: float
+    manual_score: float
     max_manual_score: float
+    manual_pending: bool  # open answers still to grade in the formgrader
     seconds: float
     failure: str | None = None  # Spanish reason when nbgrader could not grade the notebook
     feedback_missing: bool = False  # graded, but nbgrader could not write the feedback (see logs/)
@@ -88,7 +90,9 @@ def _grade_one(root: Path, config, assignment: str, student: str) -> StudentGrad
             student=student,
             auto_score=float(submission.code_score),
             max_auto_score=float(submission.max_code_score),
+            manual_score=float(submission.written_score),
             max_manual_score=float(submission.max_written_score),
+            manual_pending=bool(submission.needs_manual_grade),
             seconds=seconds,
             failure=failure,
             feedback_missing=feedback_missing,

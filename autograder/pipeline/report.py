@@ -9,14 +9,15 @@ def score_table(assignment: str, results: list[StudentGrade]) -> str:
     width = max([len("alumno")] + [len(result.student) for result in results])
     lines = [
         f"Calificaciones de {assignment}",
-        f"{'alumno':<{width}}  {'automático':>11}  {'manual (pendiente)':>18}  estado",
+        f"{'alumno':<{width}}  {'automático':<11}  {'manual':<22}  estado",
     ]
     for result in results:
+        manual = f"{result.manual_score:.2f}/{result.max_manual_score:.2f}"
+        if result.manual_pending:
+            manual += " (pendiente)"
         state = f"no corregida: {result.failure}" if result.failure else "corregida"
         if result.feedback_missing:
             state += " (sin retroalimentación: ver logs/)"
-        lines.append(
-            f"{result.student:<{width}}  {result.auto_score:>5.2f}/{result.max_auto_score:<5.2f}"
-            f"  {'':>9}/{result.max_manual_score:<8.2f}  {state}"
-        )
+        auto = f"{result.auto_score:.2f}/{result.max_auto_score:.2f}"
+        lines.append(f"{result.student:<{width}}  {auto:<11}  {manual:<22}  {state}")
     return "\n".join(lines)
