@@ -7,23 +7,20 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-# (text found in nbgrader's log, Spanish reason for the student), first match wins.
+# (texts found in nbgrader's log, Spanish reason for the student), first match wins.
 REASONS = [
-    ("No notebooks found", "No se encontró el cuaderno de la práctica en la entrega."),
-    ("NotJSONError", "El cuaderno entregado está dañado (no es un JSON válido) y no se pudo abrir."),
-    ("JSONDecodeError", "El cuaderno entregado está dañado (no es un JSON válido) y no se pudo abrir."),
-    ("UnresponsiveKernelError", "El kernel de Python se cerró o dejó de responder al ejecutar el cuaderno."),
-    ("DeadKernelError", "El kernel de Python se cerró o dejó de responder al ejecutar el cuaderno."),
-    ("SchemaTooNewError", "El cuaderno tiene metadatos de nbgrader alterados o de otra versión."),
-    ("SchemaTooOldError", "El cuaderno tiene metadatos de nbgrader alterados o de otra versión."),
-    ("ValidationError", "El cuaderno no tiene un formato válido (nbformat o metadatos alterados)."),
+    (("No notebooks found",), "No se encontró el cuaderno de la práctica en la entrega."),
+    (("NotJSONError", "JSONDecodeError"), "El cuaderno entregado está dañado (no es un JSON válido) y no se pudo abrir."),
+    (("UnresponsiveKernelError", "DeadKernelError"), "El kernel de Python se cerró o dejó de responder al ejecutar el cuaderno."),
+    (("SchemaTooNewError", "SchemaTooOldError"), "El cuaderno tiene metadatos de nbgrader alterados o de otra versión."),
+    (("ValidationError",), "El cuaderno no tiene un formato válido (nbformat o metadatos alterados)."),
 ]
 UNKNOWN = "No se pudo corregir la entrega por un error inesperado; el profesor revisará el registro."
 
 
 def failure_reason(result: dict) -> str:
     text = f"{result.get('log', '')}\n{result.get('error', '')}"
-    return next((reason for marker, reason in REASONS if marker in text), UNKNOWN)
+    return next((reason for markers, reason in REASONS if any(m in text for m in markers)), UNKNOWN)
 
 
 def zero_submission(gradebook: Gradebook, assignment: str, student: str) -> None:
