@@ -7,10 +7,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.pipeline.course import assignments
 from autograder.pipeline.views import release
 from tests.conftest import ROOT
 
-ASSIGNMENTS = sorted(p.name for p in (ROOT / "source").iterdir() if p.is_dir())
+ASSIGNMENTS = assignments(ROOT)
 LEAKS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|autograder")
 
 

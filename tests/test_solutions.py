@@ -3,6 +3,7 @@
 import nbformat
 import pytest
 
+from autograder.pipeline.course import assignments
 from tests.conftest import ROOT
 
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -10,7 +11,7 @@ SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 
 def test_every_assignment_has_a_solution():
     """Is there an executed solution for every assignment in source/?"""
-    assert {p.stem for p in SOLUTIONS} == {p.name for p in (ROOT / "source").iterdir() if p.is_dir()}
+    assert [p.stem for p in SOLUTIONS] == assignments(ROOT)
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)

@@ -18,6 +18,9 @@ from autograder.pipeline.failures import failure_reason, write_failure_feedback,
 from autograder.pipeline.views import release
 
 
+FEEDBACK_MISSING = " (sin retroalimentación: ver logs/)"
+
+
 @dataclass(frozen=True)
 class StudentGrade:
     student: str
@@ -111,5 +114,5 @@ def _progress_line(last: StudentGrade, done: int, total: int, elapsed: float) ->
     left = elapsed / done * (total - done)
     state = f"NO CORREGIDA: {last.failure}" if last.failure else f"{last.auto_score:g}/{last.max_auto_score:g} puntos automáticos"
     if last.feedback_missing:
-        state += " (sin retroalimentación: ver logs/)"
+        state += FEEDBACK_MISSING
     return f"[{done}/{total}] {last.student}: {state} ({last.seconds:.0f} s; quedan ~{left / 60:.1f} min)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograder.pipeline.grading import StudentGrade
+from autograder.pipeline.grading import FEEDBACK_MISSING, StudentGrade
 
 
 def score_table(assignment: str, results: list[StudentGrade]) -> str:
@@ -17,7 +17,7 @@ def score_table(assignment: str, results: list[StudentGrade]) -> str:
             manual += " (pendiente)"
         state = f"no corregida: {result.failure}" if result.failure else "corregida"
         if result.feedback_missing:
-            state += " (sin retroalimentación: ver logs/)"
+            state += FEEDBACK_MISSING
         auto = f"{result.auto_score:.2f}/{result.max_auto_score:.2f}"
         lines.append(f"{result.student:<{width}}  {auto:<11}  {manual:<22}  {state}")
     return "\n".join(lines)
