@@ -32,5 +32,9 @@ c.IgnorePattern.pattern = (
     r"rebuild TensorFlow|^[IWE]\d{4} )"
 )
 
-# The student's kernel logs only errors (no "running over TCP" notice on the console).
-c.NotebookClient.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
+# The student's kernel logs only errors (no "running over TCP" notice on the console)
+# and logs every keras fit call: the evidence the hidden checks judge the training runs by.
+c.NotebookClient.extra_arguments = [
+    "--IPKernelApp.log_level=ERROR",
+    "--IPKernelApp.extensions=autograder.checks.fit_log",
+]

@@ -23,10 +23,13 @@ from autograder.checks.thresholds import MARGIN
 from autograder.pipeline.course import CourseError, kernel_environment, load_config
 
 REPORT_MARK = "CALIBRATION:"
-REPORT_CELL = (
-    "import json\nfrom autograder.checks.accuracy import final_accuracies\n"
-    f"print({REPORT_MARK!r}, json.dumps(final_accuracies(final_model, X_valid_final, X_test_final)))"
-)
+
+
+def report_cell(assignment: str) -> str:
+    return (
+        "import json\nfrom autograder.checks.accuracy import notebook_accuracies\n"
+        f"print({REPORT_MARK!r}, json.dumps(notebook_accuracies({assignment!r}, globals())))"
+    )
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def _run(source: Path, assignment: str, seed: int, config) -> CalibrationRun:
     notebook = nbformat.read(source / f"{assignment}.ipynb", as_version=4)
     first_code = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
     notebook.cells.insert(first_code + 1, nbformat.v4.new_code_cell(f"keras.utils.set_random_seed({seed})"))
-    notebook.cells.append(nbformat.v4.new_code_cell(REPORT_CELL))
+    notebook.cells.append(nbformat.v4.new_code_cell(report_cell(assignment)))
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch) / assignment

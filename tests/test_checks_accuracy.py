@@ -61,7 +61,7 @@ def test_a_model_that_cannot_predict_fails_with_a_sentence(trained):
     """Does a model with the wrong input size fail with a sentence instead of crashing?"""
     _, x_valid, x_test = trained
     wrong = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(10, activation="softmax")])
-    with pytest.raises(CheckFailed, match="no puede predecir"):
+    with pytest.raises(CheckFailed, match="no puede clasificar"):
         final_accuracy(wrong, x_valid, x_test, "valid")
 
 

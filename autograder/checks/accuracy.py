@@ -1,4 +1,4 @@
-"""Accuracy of a final model on the grader's own validation and test labels."""
+"""Accuracy of a final model on the grader's own validation and test images and labels."""
 
 from __future__ import annotations
 
@@ -6,16 +6,32 @@ import numpy as np
 
 from autograder import course_data
 from autograder.checks.failure import CheckFailed, require
-from autograder.checks.reference import reference
+from autograder.checks.reference import pool, reference
+from autograder.checks.regularization import final_record
+from autograder.checks.splits import require_validation_split
 from autograder.checks.thresholds import THRESHOLDS
 from autograder.checks.transform import as_matrix, require_same_transform
 
+SPLITS = ("valid", "test")
 SPLIT_NAMES = {"valid": "validación", "test": "test"}
 VARIABLES = {"valid": "X_valid_final", "test": "X_test_final"}
 
 
+def _accuracy(model, images: np.ndarray, labels: np.ndarray) -> float:
+    """Share of ``images`` that ``model`` puts in the grader's class, images reshaped to the model's input."""
+    shapes = [images.shape[1:], (int(np.prod(images.shape[1:])),), (*images.shape[1:], 1)]
+    for shape in dict.fromkeys(shapes):
+        try:
+            scores = np.asarray(model.predict(images.reshape(-1, *shape), batch_size=1024, verbose=0))
+        except Exception:
+            continue
+        require(scores.shape == (len(labels), 10), "final_model debe dar 10 valores (uno por clase) por imagen.")
+        return float((scores.argmax(axis=1) == labels).mean())
+    raise CheckFailed("final_model no puede clasificar las imágenes (comprueba la forma de su entrada).")
+
+
 def final_accuracy(model, x_valid, x_test, split: str) -> float:
-    """Accuracy of ``model`` on ``split``, fed with the student's preprocessed arrays.
+    """p1: accuracy of ``model`` on ``split``, fed with the student's preprocessed arrays.
 
     ``X_valid_final`` must be the real validation images under a per-pixel
     linear normalization; for the test split, ``X_test_final`` must follow the
@@ -30,24 +46,50 @@ def final_accuracy(model, x_valid, x_test, split: str) -> float:
         raw, arrays, VARIABLES["valid"],
         "{name} no recibe la misma normalización que {base}: usa para los dos las estadísticas de entrenamiento.",
     )
-    name, labels = VARIABLES[split], getattr(ref, f"y_{split}")
-    try:
-        probabilities = np.asarray(model.predict(arrays[name].astype(np.float32), batch_size=1024, verbose=0))
-    except Exception as error:
-        raise CheckFailed(f"final_model no puede predecir {name} ({type(error).__name__}).") from None
-    require(probabilities.shape == (len(labels), 10), "final_model debe dar 10 probabilidades por imagen.")
-    return float((probabilities.argmax(axis=1) == labels).mean())
+    return _accuracy(model, arrays[VARIABLES[split]].astype(np.float32), getattr(ref, f"y_{split}"))
 
 
-def final_accuracies(model, x_valid, x_test) -> dict[str, float]:
-    return {split: final_accuracy(model, x_valid, x_test, split) for split in SPLIT_NAMES}
+def final_net_accuracy(model, history, split: str) -> float:
+    """p2: accuracy of ``model`` on the validation images of its own training run, or on the test set.
+
+    The model takes the images as the notebook gives them (scaled to (0, 1));
+    the validation images are found in x_train by their fingerprints, and must
+    be the run's 20 % of x_train.
+    """
+    record, ref = final_record(model, history), pool()
+    if split == "test":
+        return _accuracy(model, ref.x_test / 255.0, ref.y_test)
+    require_validation_split(record, "final_history")
+    position = dict(zip(ref.train_fingerprints.tolist(), range(len(ref.train_fingerprints))))
+    rows = np.array([position[fingerprint] for fingerprint in record.validation_rows.tolist()])
+    return _accuracy(model, ref.x_train[rows] / 255.0, ref.y_train[rows])
 
 
-def check_accuracy(model, x_valid, x_test, *, split: str, assignment: str) -> None:
-    """The final model reaches the assignment's minimum accuracy on ``split`` for this profile."""
-    accuracy = final_accuracy(model, x_valid, x_test, split)
+# How to measure each assignment's final model from the notebook's variables.
+MEASURES = {
+    "p1_normalizacion": lambda ns, split: final_accuracy(ns["final_model"], ns["X_valid_final"], ns["X_test_final"], split),
+    "p2_aspectos_practicos": lambda ns, split: final_net_accuracy(ns["final_model"], ns["final_history"], split),
+}
+
+
+def notebook_accuracies(assignment: str, namespace: dict) -> dict[str, float]:
+    """The final model's accuracy per split, as the hidden checks measure it (used by calibration)."""
+    return {split: MEASURES[assignment](namespace, split) for split in SPLITS}
+
+
+def require_minimum(accuracy: float, *, split: str, assignment: str) -> None:
     minimum = THRESHOLDS[assignment][course_data.profile()][split]
     require(
         accuracy >= minimum,
         f"La exactitud de final_model en {SPLIT_NAMES[split]} ({accuracy:.4f}) no llega al mínimo exigido.",
     )
+
+
+def check_accuracy(model, x_valid, x_test, *, split: str, assignment: str) -> None:
+    """p1: the final model reaches the assignment's minimum accuracy on ``split`` for this profile."""
+    require_minimum(final_accuracy(model, x_valid, x_test, split), split=split, assignment=assignment)
+
+
+def check_final_net_accuracy(model, history, *, split: str, assignment: str) -> None:
+    """p2: the final network reaches the assignment's minimum accuracy on ``split`` for this profile."""
+    require_minimum(final_net_accuracy(model, history, split), split=split, assignment=assignment)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 from autograder.checks.failure import CheckFailed, require
+from autograder.checks.fit_log import training_record
 
 
 def _variables(model) -> set[int]:
@@ -16,48 +17,54 @@ def _steps_taken(model) -> int:
     return 0 if optimizer is None else int(optimizer.iterations)
 
 
-def check_fresh_models(build_model, runs) -> None:
-    """``build_model()`` gives a new untrained model per call; no run reuses another's model.
-
-    ``runs`` maps a run name to ``(model, history)``. A model that was already
-    trained before its run has taken more optimizer steps than its own history
-    records, and a model shared between runs shares its variables.
-    """
+def check_fresh_builder(build_model, name: str = "build_model") -> None:
+    """``build_model()``, called twice, gives two distinct, built, untrained models."""
     try:
         first, second = build_model(), build_model()
     except Exception as error:
-        raise CheckFailed(f"build_model() falla al llamarla sin argumentos ({type(error).__name__}).") from None
+        raise CheckFailed(f"{name}() falla al llamarla sin argumentos ({type(error).__name__}).") from None
     for model in (first, second):
-        require(isinstance(model, keras.Model), "build_model() debe devolver un modelo de Keras.")
-        require(model.weights, "build_model() debe devolver un modelo construido: empieza la red con keras.Input.")
+        require(isinstance(model, keras.Model), f"{name}() debe devolver un modelo de Keras.")
+        require(model.weights, f"{name}() debe devolver un modelo construido: empieza la red con keras.Input.")
     require(
         first is not second and not (_variables(first) & _variables(second)),
-        "build_model() devuelve el mismo modelo en cada llamada: debe crear uno nuevo.",
+        f"{name}() devuelve el mismo modelo en cada llamada: debe crear uno nuevo.",
     )
     require(
         _steps_taken(first) == 0 and _steps_taken(second) == 0,
-        "build_model() devuelve un modelo ya entrenado: debe crear uno nuevo sin entrenar.",
+        f"{name}() devuelve un modelo ya entrenado: debe crear uno nuevo sin entrenar.",
     )
 
-    require(isinstance(runs, dict) and runs, "runs debe ser un diccionario con los entrenamientos.")
+
+def check_fresh_runs(histories: dict, builder: str = "build_model") -> None:
+    """Each run (name -> the History its ``fit`` returned) trained a model nothing had trained before.
+
+    The kernel's fit log knows, for every run, whether its model object had
+    been fitted already, how many steps its optimizer had taken and whether
+    its weights belonged to a model trained earlier.
+    """
+    require(isinstance(histories, dict) and histories, "Faltan los entrenamientos que se comparan.")
+    advice = f"crea un modelo nuevo con {builder} en cada entrenamiento."
     owners: dict[int, str] = {}
-    own_steps: dict[str, int] = {}
+    for name, history in histories.items():
+        record = training_record(history, name)
+        shared = {owners[v] for v in record.variables if v in owners}
+        require(not shared, f"Los entrenamientos '{min(shared, default='')}' y '{name}' usan el mismo modelo: {advice}")
+        owners.update(dict.fromkeys(record.variables, name))
+        require(
+            record.previous_fits == 0 and record.optimizer_steps_at_start == 0 and not record.shared_variables_with,
+            f"El modelo del entrenamiento '{name}' ya estaba entrenado antes de empezar: {advice}",
+        )
+
+
+def check_fresh_models(build_model, runs) -> None:
+    """p1's form: ``runs`` maps a run name to the ``(model, history)`` pair that ``train_model`` returns."""
+    check_fresh_builder(build_model)
+    require(isinstance(runs, dict) and runs, "runs debe ser un diccionario con los entrenamientos.")
+    histories = {}
     for name, run in runs.items():
         try:
-            model, history = run
-            own_steps[name] = int(history.params["steps"]) * len(history.epoch)
+            _, histories[name] = run
         except Exception:
             raise CheckFailed(f"El entrenamiento '{name}' de runs debe ser la pareja (modelo, history) que devuelve train_model.") from None
-        shared = {owners[v] for v in _variables(model) if v in owners}
-        require(
-            not shared,
-            f"Los entrenamientos '{min(shared, default='')}' y '{name}' usan el mismo modelo: "
-            "crea un modelo nuevo con build_model en cada entrenamiento.",
-        )
-        owners.update(dict.fromkeys(_variables(model), name))
-    for name, (model, _) in runs.items():
-        require(
-            _steps_taken(model) == own_steps[name],
-            f"El modelo del entrenamiento '{name}' ya estaba entrenado antes de empezar: "
-            "crea un modelo nuevo con build_model en cada entrenamiento.",
-        )
+    check_fresh_runs(histories)

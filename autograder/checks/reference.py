@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from autograder import course_data
+from autograder.checks.fit_log import fingerprints
 
 
 @dataclass(frozen=True)
@@ -39,3 +40,25 @@ def _reference(name: str, profile: str) -> Reference:
         y_valid=y_train[:n_valid].astype(int),
         y_test=y_test.astype(int),
     )
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The whole training set (no validation kept aside) and the test set, with image fingerprints."""
+
+    x_train: np.ndarray  # uint8, (n, 28, 28)
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    train_fingerprints: np.ndarray
+    test_fingerprints: np.ndarray
+
+
+def pool(name: str = "fashion_mnist") -> Pool:
+    return _pool(name, course_data.profile())
+
+
+@lru_cache(maxsize=4)
+def _pool(name: str, profile: str) -> Pool:
+    (x_train, y_train), (x_test, y_test) = course_data.load_data(name)
+    return Pool(x_train, y_train.astype(int), x_test, y_test.astype(int), fingerprints(x_train), fingerprints(x_test))
