@@ -4,9 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.checks.accuracy import check_accuracy, final_accuracy
+from autograder.checks.accuracy import check_accuracy, check_final_net_accuracy, final_accuracy, final_net_accuracy
 from autograder.checks.failure import CheckFailed
-from autograder.checks.reference import reference
+from autograder.checks.reference import pool, reference
 from autograder.checks.thresholds import THRESHOLDS
 
 
@@ -70,3 +70,42 @@ def test_every_threshold_is_set():
     for profiles in THRESHOLDS.values():
         for splits in profiles.values():
             assert all(0.5 < value < 1 for value in splits.values())
+
+
+@pytest.fixture(scope="module")
+def final_net():
+    ref = pool()
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(64, activation="relu"), keras.layers.Dropout(0.2),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(ref.x_train / 255.0, ref.y_train, validation_split=0.2, epochs=3, verbose=0)
+    return model, history
+
+
+def test_final_net_accuracy_is_measured_on_its_own_validation_rows(final_net):
+    """p2: is the validation accuracy the model's accuracy on its run's 20 % of x_train, with the grader's labels?"""
+    model, history = final_net
+    ref, split_at = pool(), int(len(pool().x_train) * 0.8)
+    _, expected = model.evaluate(ref.x_train[split_at:] / 255.0, ref.y_train[split_at:], verbose=0)
+    assert final_net_accuracy(model, history, "valid") == pytest.approx(expected, abs=1e-6)
+    _, expected_test = model.evaluate(ref.x_test / 255.0, ref.y_test, verbose=0)
+    assert final_net_accuracy(model, history, "test") == pytest.approx(expected_test, abs=1e-6)
+
+
+def test_final_net_history_of_another_model_fails(final_net):
+    """p2: does a final_history that did not train final_model fail?"""
+    _, history = final_net
+    other = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    with pytest.raises(CheckFailed, match="final_history debe ser"):
+        final_net_accuracy(other, history, "test")
+
+
+def test_an_untrained_final_net_is_under_the_threshold(final_net):
+    """p2: does a barely trained network fail the threshold with its accuracy in the sentence?"""
+    ref = pool()
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=1e-5), loss="sparse_categorical_crossentropy")
+    history = model.fit(ref.x_train / 255.0, ref.y_train, validation_split=0.2, epochs=1, verbose=0)
+    with pytest.raises(CheckFailed, match="no llega al mínimo exigido"):
+        check_final_net_accuracy(model, history, split="valid", assignment="p2_aspectos_practicos")

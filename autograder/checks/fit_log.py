@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from autograder.checks.architecture import LayerSummary, summarize_dense_layers
+from autograder.checks.architecture import LayerSummary, flat_layers, summarize_dense_layers
 from autograder.checks.failure import CheckFailed
 
 _FINGERPRINT_WEIGHTS = np.random.default_rng(20190508).integers(1, 2**20, size=(28 * 28, 2))
@@ -128,6 +128,15 @@ def _is_array(value) -> bool:
     return value is not None and hasattr(value, "shape") and hasattr(value, "__len__") and len(value.shape) >= 2
 
 
+def _build_before_training(model, x) -> None:
+    """Build a model without ``keras.Input`` from its data, as fit would, so its first weights can be seen."""
+    if _is_array(x) and not all(layer.built for layer in flat_layers(model)):
+        try:
+            model.build((None, *x.shape[1:]))
+        except Exception:
+            pass  # fit builds it, or reports why it cannot
+
+
 def install() -> None:
     """Wrap ``keras.Model.fit`` so that every call is logged (idempotent)."""
     original = keras.Model.fit
@@ -144,6 +153,7 @@ def install() -> None:
         except TypeError:
             return original(self, *args, **kwargs)  # keras reports the wrong call itself
         record = LOG.start(self, arguments)
+        _build_before_training(self, arguments.get("x"))
         callbacks = arguments.get("callbacks")
         if callbacks is None or isinstance(callbacks, (list, tuple)):
             arguments["callbacks"] = [*(callbacks or ()), _TrainingBegan(record)]

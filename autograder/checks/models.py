@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import keras
 
+from autograder.checks.architecture import flat_layers
 from autograder.checks.failure import CheckFailed, require
 from autograder.checks.fit_log import training_record
 
 
-def _variables(model) -> set[int]:
-    return {id(variable) for variable in model.weights}
+def _parts(model) -> set[int]:
+    """Identities of the model's layers and variables: two distinct models share none."""
+    return {id(part) for part in [*flat_layers(model), *model.weights]}
 
 
 def _steps_taken(model) -> int:
@@ -25,9 +27,8 @@ def check_fresh_builder(build_model, name: str = "build_model") -> None:
         raise CheckFailed(f"{name}() falla al llamarla sin argumentos ({type(error).__name__}).") from None
     for model in (first, second):
         require(isinstance(model, keras.Model), f"{name}() debe devolver un modelo de Keras.")
-        require(model.weights, f"{name}() debe devolver un modelo construido: empieza la red con keras.Input.")
     require(
-        first is not second and not (_variables(first) & _variables(second)),
+        first is not second and not (_parts(first) & _parts(second)),
         f"{name}() devuelve el mismo modelo en cada llamada: debe crear uno nuevo.",
     )
     require(

@@ -1,37 +1,6 @@
-"""Scenario submissions of p1_normalizacion, each named for the case it covers.
+"""Scenario submissions of p1_normalizacion (see ``tests/scenarios.py``)."""
 
-Every scenario is the committed student release with the reference answers
-filled in, plus the mistake of its case; ``lost`` lists the autograded test
-cells it must fail, so its exact score is 5 minus their points.
-
-    python -m tests.p1_normalizacion.scenarios --update   # rewrite escenarios/*.ipynb
-"""
-
-from __future__ import annotations
-
-import argparse
-import copy
-import sys
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import nbformat
-
-ROOT = Path(__file__).resolve().parents[2]
-ASSIGNMENT = "p1_normalizacion"
-SOURCE = ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-RELEASE = ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-FOLDER = Path(__file__).parent / "escenarios"
-SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-
-
-@dataclass(frozen=True)
-class Scenario:
-    lost: frozenset[str]
-    patches: dict[str, str] = field(default_factory=dict)  # grade_id -> the student's cell source
-    answered: bool = True  # False: the release exactly as students receive it
-    truncated: bool = False  # True: the file is cut in half (not valid JSON)
-
+from tests.scenarios import Scenario, Table
 
 FINAL_WITH_SCALED_DATA = """
 early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)
@@ -49,10 +18,11 @@ ALL_TESTS = frozenset({
 SCENARIOS = {
     "solucion": Scenario(lost=frozenset()),
     "sin_cambios": Scenario(lost=ALL_TESTS, answered=False),
-    "cuaderno_roto": Scenario(lost=ALL_TESTS, truncated=True),
+    "cuaderno_roto": Scenario(lost=ALL_TESTS, truncated=True, says="no es un JSON válido"),
     # Seed 000's mistake: the test set standardized with its own statistics.
     "estadisticas_de_test": Scenario(
         lost=frozenset({"test_normalizacion_3", "test_exactitud_test"}),
+        says="X_test_standardized no recibe la misma transformación",
         patches={"normalizacion_3": """
 train_mean, train_std = X_train.mean(), X_train.std()
 X_train_standardized = (X_train - train_mean) / train_std
@@ -153,43 +123,4 @@ X_test_centered = X_test_scaled - train_mean
     ),
 }
 
-
-def _without_solution_markers(source: str) -> str:
-    return "\n".join(line for line in source.splitlines() if line.strip() not in SOLUTION_MARKERS)
-
-
-def build(name: str) -> str:
-    """The scenario's notebook file, as text."""
-    scenario = SCENARIOS[name]
-    notebook = copy.deepcopy(nbformat.read(RELEASE, as_version=4))
-    if scenario.answered:
-        answers = {
-            cell.metadata["nbgrader"]["grade_id"]: _without_solution_markers(cell.source)
-            for cell in nbformat.read(SOURCE, as_version=4).cells
-            if cell.metadata.get("nbgrader", {}).get("solution")
-        }
-        patches = answers | {grade_id: source.strip("\n") for grade_id, source in scenario.patches.items()}
-        for cell in notebook.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if grade_id in patches:
-                cell.source = patches[grade_id]
-    text = nbformat.writes(notebook) + "\n"
-    return text[: len(text) // 2] if scenario.truncated else text
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--update", action="store_true", help="rewrite the committed scenario notebooks")
-    args = parser.parse_args(argv)
-    stale = [name for name in SCENARIOS if not (FOLDER / f"{name}.ipynb").exists()
-             or (FOLDER / f"{name}.ipynb").read_text(encoding="utf-8") != build(name)]
-    if args.update:
-        FOLDER.mkdir(exist_ok=True)
-        for name in stale:
-            (FOLDER / f"{name}.ipynb").write_text(build(name), encoding="utf-8")
-    print(("reescritos: " if args.update else "desactualizados: ") + (", ".join(stale) or "ninguno"))
-    return 0 if args.update or not stale else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+TABLE = Table("p1_normalizacion", 4.5, SCENARIOS)

@@ -1,0 +1,100 @@
+"""Scenario submissions: the student release with the reference answers filled in, plus one mistake.
+
+Each assignment's table (``tests/<práctica>/scenarios.py``) names its scenarios
+after the case they cover and lists the autograded test cells each must fail,
+so its exact score is the assignment's automatic points minus theirs. The
+notebooks are committed under ``tests/<práctica>/escenarios/``:
+
+    python -m tests.scenarios --update   # rewrite the stale ones
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    lost: frozenset[str]
+    patches: dict[str, str] = field(default_factory=dict)  # grade_id -> the student's cell source
+    answered: bool = True  # False: the release exactly as students receive it
+    truncated: bool = False  # True: the file is cut in half (not valid JSON)
+    says: str | None = None  # a sentence the student's feedback must show
+
+
+@dataclass(frozen=True)
+class Table:
+    assignment: str
+    max_auto_score: float
+    scenarios: dict[str, Scenario]
+
+    @property
+    def folder(self) -> Path:
+        return ROOT / "tests" / self.assignment / "escenarios"
+
+    def notebook(self, name: str) -> Path:
+        return self.folder / f"{name}.ipynb"
+
+
+def _without_solution_markers(source: str) -> str:
+    return "\n".join(line for line in source.splitlines() if line.strip() not in SOLUTION_MARKERS)
+
+
+def build(table: Table, name: str) -> str:
+    """The scenario's notebook file, as text."""
+    scenario = table.scenarios[name]
+    folder = table.assignment
+    notebook = copy.deepcopy(nbformat.read(ROOT / "release" / folder / f"{folder}.ipynb", as_version=4))
+    if scenario.answered:
+        answers = {
+            cell.metadata["nbgrader"]["grade_id"]: _without_solution_markers(cell.source)
+            for cell in nbformat.read(ROOT / "source" / folder / f"{folder}.ipynb", as_version=4).cells
+            if cell.metadata.get("nbgrader", {}).get("solution")
+        }
+        patches = answers | {grade_id: source.strip("\n") for grade_id, source in scenario.patches.items()}
+        for cell in notebook.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in patches:
+                cell.source = patches[grade_id]
+    text = nbformat.writes(notebook) + "\n"
+    return text[: len(text) // 2] if scenario.truncated else text
+
+
+def tables() -> list[Table]:
+    from tests.p1_normalizacion.scenarios import TABLE as P1
+    from tests.p2_aspectos_practicos.scenarios import TABLE as P2
+
+    return [P1, P2]
+
+
+def stale(table: Table) -> list[str]:
+    return [name for name in table.scenarios
+            if not table.notebook(name).exists() or table.notebook(name).read_text(encoding="utf-8") != build(table, name)]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--update", action="store_true", help="rewrite the committed scenario notebooks")
+    args = parser.parse_args(argv)
+    outdated = []
+    for table in tables():
+        for name in stale(table):
+            outdated.append(f"{table.assignment}/{name}")
+            if args.update:
+                table.folder.mkdir(exist_ok=True)
+                table.notebook(name).write_text(build(table, name), encoding="utf-8")
+    print(("reescritos: " if args.update else "desactualizados: ") + (", ".join(outdated) or "ninguno"))
+    return 0 if args.update or not outdated else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The kernel's log of keras fit calls: the evidence the hidden checks judge training runs by."""
+
+import keras
+import numpy as np
+import pytest
+
+from autograder.checks.failure import CheckFailed
+from autograder.checks.fit_log import LOG, fingerprints, training_record
+from autograder.checks.reference import pool
+
+
+def tiny_model(**dense):
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, **dense)])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+@pytest.fixture(scope="module")
+def data():
+    ref = pool()
+    return ref.x_train / 255.0, ref.y_train
+
+
+def test_fingerprints_ignore_scale_dtype_and_shape():
+    """Is an image's fingerprint the same as uint8 pixels, as floats in (0, 1) and flattened to 784?"""
+    images = pool().x_train[:50]
+    same = fingerprints(images)
+    assert np.array_equal(same, fingerprints(images / 255.0))
+    assert np.array_equal(same, fingerprints((images / 255.0).astype("float32").reshape(50, 784)))
+    assert len(set(same.tolist())) == 50
+
+
+def test_standardized_images_match_no_image():
+    """Do standardized images (negative values) get fingerprints that match no real image?"""
+    images = pool().x_train[:20] / 255.0
+    assert not np.isin(fingerprints((images - 0.5) / 0.3), fingerprints(images)).any()
+
+
+def test_a_fit_records_its_split_and_its_starting_state(data):
+    """Does a record keep the 80/20 split keras makes, the optimizer and an untouched start?"""
+    x, y = data
+    model = tiny_model()
+    history = model.fit(x, y, validation_split=0.2, epochs=1, batch_size=512, verbose=0)
+    record = training_record(history, "prueba")
+    assert record.model is model and record.previous_fits == 0 and record.optimizer_steps_at_start == 0
+    assert record.optimizer == "Adam" and record.validation_source == "validation_split"
+    split_at = int(len(x) * 0.8)
+    assert np.array_equal(record.validation_rows, fingerprints(x[split_at:]))
+    assert np.array_equal(record.train_rows, fingerprints(x[:split_at]))
+
+
+def test_a_second_fit_of_the_same_model_is_not_fresh(data):
+    """Does a model fit twice (even after compiling again) show it was trained before?"""
+    x, y = data
+    model = tiny_model()
+    model.fit(x[:512], y[:512], epochs=1, verbose=0)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    record = training_record(model.fit(x[:512], y[:512], epochs=1, verbose=0), "segundo")
+    assert record.previous_fits == 1 and record.optimizer == "SGD"
+
+
+def test_layers_taken_from_a_trained_model_are_noticed(data):
+    """Does a new model built from another model's trained layers show that it shares their weights?"""
+    x, y = data
+    first = tiny_model()
+    first.fit(x[:512], y[:512], epochs=1, verbose=0)
+    second = keras.Sequential(first.layers)
+    second.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    record = training_record(second.fit(x[:512], y[:512], epochs=1, verbose=0), "capas")
+    assert record.previous_fits == 0 and record.shared_variables_with
+
+
+def test_a_model_built_by_fit_is_summarized_once_built(data):
+    """Is a model without keras.Input (built inside fit) still summarized as it starts training?"""
+    x, y = data
+    model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(32, activation="selu"), keras.layers.Dense(10)])
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
+    record = training_record(model.fit(x[:512], y[:512], epochs=1, verbose=0), "sin_input")
+    assert [layer.units for layer in record.dense_layers] == [32, 10]
+    assert record.dense_layers[0].activation == "selu"
+
+
+def test_something_that_is_not_a_history_fails_with_a_sentence():
+    """Does a run stored as something else than fit's History fail with a Spanish sentence?"""
+    with pytest.raises(CheckFailed, match="History que devuelve model.fit"):
+        training_record({"loss": [1.0]}, "relu")
+
+
+def test_every_fit_is_logged_in_order(data):
+    """Does every fit call add one record, the latest last?"""
+    x, y = data
+    before = len(LOG.records)
+    history = tiny_model().fit(x[:256], y[:256], epochs=1, verbose=0)
+    assert len(LOG.records) == before + 1 and LOG.records[-1].history is history

@@ -1,0 +1,107 @@
+"""Grading every assignment's scenario submissions: each loses exactly the points it should.
+
+One nbgrader batch per assignment grades all its scenarios in the quick
+profile (about 10 minutes for p1's 13 and 9 for p2's 11 on 2 cores); the tests
+then read the gradebook, the feedback and the CSV.
+"""
+
+import csv
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.pipeline.grading import grade
+from tests.conftest import make_course, submit
+from tests.scenarios import main, tables
+
+TABLES = {table.assignment: table for table in tables()}
+CASES = [(table.assignment, name) for table in TABLES.values() for name in table.scenarios]
+FEEDBACK_CASES = [(a, name) for a, name in CASES if TABLES[a].scenarios[name].says or name == "solucion"]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """grade(assignment): the graded batch of that assignment's scenarios, graded once."""
+    batches = {}
+
+    def batch(assignment):
+        if assignment not in batches:
+            table = TABLES[assignment]
+            course = make_course(tmp_path_factory.mktemp(assignment) / "curso")
+            for name in table.scenarios:
+                submit(course, assignment, name, table.notebook(name).read_text(encoding="utf-8"))
+            lines = []
+            results = grade(root=course, assignment=assignment, profile="rapido", progress=lines.append)
+            batches[assignment] = course, {result.student: result for result in results}, lines
+        return batches[assignment]
+
+    return batch
+
+
+def failed_tests(course, assignment, student):
+    """Autograded test cells of ``student`` that did not get their points, and all their points."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "curso-dl") as gradebook:
+        notebook = gradebook.find_submission_notebook(assignment, assignment, student)
+        tests = {g.name: (g.score, g.max_score) for g in notebook.grades if g.cell.cell_type == "code"}
+    return {name for name, (score, top) in tests.items() if score < top}, tests
+
+
+def feedback(course, assignment, student) -> str:
+    return (course / "feedback" / student / assignment / f"{assignment}.html").read_text(encoding="utf-8")
+
+
+def test_the_committed_scenarios_are_up_to_date():
+    """Are the committed scenario notebooks what the scenario tables build from the releases?"""
+    assert main([]) == 0, "ejecuta: python -m tests.scenarios --update"
+
+
+@pytest.mark.parametrize("assignment, name", CASES)
+def test_each_scenario_loses_exactly_its_points(graded, assignment, name):
+    """Does the scenario fail exactly its listed test cells, and score the rest?"""
+    course, results, _ = graded(assignment)
+    table = TABLES[assignment]
+    failed, tests = failed_tests(course, assignment, name)
+    assert failed == table.scenarios[name].lost
+    expected = sum(top for test, (_, top) in tests.items() if test not in table.scenarios[name].lost)
+    assert results[name].auto_score == pytest.approx(expected)
+    assert results[name].max_auto_score == pytest.approx(table.max_auto_score)
+
+
+@pytest.mark.parametrize("assignment", TABLES)
+def test_the_reference_solution_gets_every_automatic_point(graded, assignment):
+    """Does the reference solution score every automatic point and the untouched release none?"""
+    _, results, lines = graded(assignment)
+    assert results["solucion"].auto_score == TABLES[assignment].max_auto_score
+    assert results["sin_cambios"].auto_score == 0
+    assert len(lines) == len(TABLES[assignment].scenarios), "every submission reports progress"
+
+
+def test_a_broken_notebook_scores_zero_with_a_spanish_reason(graded):
+    """Is a truncated notebook graded 0 with a reason, without stopping the batch?"""
+    course, results, _ = graded("p1_normalizacion")
+    assert "no es un JSON válido" in results["cuaderno_roto"].failure
+    with (course / "calificaciones" / "p1_normalizacion.csv").open(encoding="utf-8") as handle:
+        row = next(row for row in csv.DictReader(handle) if row["alumno"] == "cuaderno_roto")
+    assert "no es un JSON válido" in row["observaciones"] and row["pendiente_revision_manual"] == "no"
+
+
+@pytest.mark.parametrize("assignment, name", FEEDBACK_CASES)
+def test_feedback_is_spanish_and_hides_the_hidden_tests(graded, assignment, name):
+    """Is the feedback in Spanish, with the failing check's sentence and no hidden test code?"""
+    course, _, _ = graded(assignment)
+    html = feedback(course, assignment, name)
+    assert "Puntuación" in html and "Score" not in html
+    assert "autograder" not in html and "HIDDEN TESTS" not in html and "check_" not in html
+    says = TABLES[assignment].scenarios[name].says
+    assert says is None or says in html
+
+
+@pytest.mark.parametrize("assignment", TABLES)
+def test_grades_are_exported_as_csv(graded, assignment):
+    """Does the CSV hold one row per submission with the gradebook's scores?"""
+    course, _, _ = graded(assignment)
+    with (course / "calificaciones" / f"{assignment}.csv").open(encoding="utf-8") as handle:
+        rows = {row["alumno"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == set(TABLES[assignment].scenarios)
+    assert float(rows["solucion"]["puntos_automaticos"]) == TABLES[assignment].max_auto_score
+    assert rows["solucion"]["pendiente_revision_manual"] == "sí"
