@@ -6,6 +6,7 @@ then read the gradebook, the feedback and the CSV.
 """
 
 import csv
+import html
 
 import pytest
 from nbgrader.api import Gradebook
@@ -47,7 +48,9 @@ def failed_tests(course, assignment, student):
 
 
 def feedback(course, assignment, student) -> str:
-    return (course / "feedback" / student / assignment / f"{assignment}.html").read_text(encoding="utf-8")
+    """The student's feedback page as text (HTML entities decoded)."""
+    page = (course / "feedback" / student / assignment / f"{assignment}.html").read_text(encoding="utf-8")
+    return html.unescape(page)
 
 
 def test_the_committed_scenarios_are_up_to_date():
@@ -89,11 +92,11 @@ def test_a_broken_notebook_scores_zero_with_a_spanish_reason(graded):
 def test_feedback_is_spanish_and_hides_the_hidden_tests(graded, assignment, name):
     """Is the feedback in Spanish, with the failing check's sentence and no hidden test code?"""
     course, _, _ = graded(assignment)
-    html = feedback(course, assignment, name)
-    assert "Puntuación" in html and "Score" not in html
-    assert "autograder" not in html and "HIDDEN TESTS" not in html and "check_" not in html
+    page = feedback(course, assignment, name)
+    assert "Puntuación" in page and "Score" not in page
+    assert "autograder" not in page and "HIDDEN TESTS" not in page and "check_" not in page
     says = TABLES[assignment].scenarios[name].says
-    assert says is None or says in html
+    assert says is None or says in page
 
 
 @pytest.mark.parametrize("assignment", TABLES)

@@ -108,7 +108,7 @@ test_loss, test_accuracy = final_model.evaluate(x_test.reshape(-1, 784), keras.u
     # Seed 001's "error común": one model, compiled again and fit again for every optimizer.
     "modelo_reutilizado": Scenario(
         lost=frozenset({"test_modelo_nuevo"}),
-        says="ya estaba entrenado antes de empezar",
+        says="'sgd' y 'rmsprop' usan el mismo modelo",
         patches={"optimizadores": """
 histories_optimizer = {}
 model = build_model(name="optimizadores")
