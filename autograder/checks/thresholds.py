@@ -22,6 +22,8 @@ THRESHOLDS = {
     "p2_aspectos_practicos": {
         # provisional, replaced by calibration runs
         "completo": {"valid": 0.86, "test": 0.86},
-        "rapido": {"valid": 0.78, "test": 0.78},
+        # 5 seeds (1-5) on 2026-11-22: valid 0.8433 0.8492 0.8508 0.8542 0.8550,
+        # test 0.8370 0.8540 0.8520 0.8550 0.8470
+        "rapido": {"valid": 0.81, "test": 0.80},
     },
 }
