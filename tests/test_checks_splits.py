@@ -1,5 +1,7 @@
 """Hidden check of the train/validation split: 20 % of x_train, never the test set."""
 
+import dataclasses
+
 import keras
 import numpy as np
 import pytest
@@ -7,6 +9,7 @@ from sklearn.model_selection import train_test_split
 
 from autograder.checks.failure import CheckFailed
 from autograder.checks.reference import pool
+from autograder.checks import splits
 from autograder.checks.splits import check_validation_splits
 
 
@@ -48,6 +51,15 @@ def test_the_test_set_as_validation_fails(data):
     x, y, x_test, y_test = data
     with pytest.raises(CheckFailed, match="usa imágenes de test"):
         check_validation_splits({"zeros": fit(x, y, validation_data=(x_test, y_test))})
+
+
+def test_images_repeated_in_test_do_not_count_as_test(data, monkeypatch):
+    """Does a correct split pass when some x_train images also appear in the test set (as in Fashion-MNIST)?"""
+    x, y, _, _ = data
+    ref = pool()
+    repeated = dataclasses.replace(ref, test_fingerprints=np.concatenate([ref.test_fingerprints, ref.train_fingerprints[-5:]]))
+    monkeypatch.setattr(splits, "pool", lambda: repeated)
+    check_validation_splits({"relu": fit(x, y, validation_split=0.2)})
 
 
 def test_training_on_part_of_the_rest_fails(data):
