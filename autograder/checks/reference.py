@@ -29,16 +29,15 @@ def reference(name: str = "fashion_mnist") -> Reference:
 
 @lru_cache(maxsize=4)
 def _reference(name: str, profile: str) -> Reference:
-    (x_train, y_train), (x_test, y_test) = course_data.load_data(name)
-    n_valid = course_data.validation_size()
+    whole, n_valid = _pool(name, profile), course_data.validation_size()
     flat = lambda x: x.reshape(len(x), -1).astype(np.float64)  # noqa: E731
     return Reference(
-        x_train=flat(x_train[n_valid:]),
-        x_valid=flat(x_train[:n_valid]),
-        x_test=flat(x_test),
-        y_train=y_train[n_valid:].astype(int),
-        y_valid=y_train[:n_valid].astype(int),
-        y_test=y_test.astype(int),
+        x_train=flat(whole.x_train[n_valid:]),
+        x_valid=flat(whole.x_train[:n_valid]),
+        x_test=flat(whole.x_test),
+        y_train=whole.y_train[n_valid:],
+        y_valid=whole.y_train[:n_valid],
+        y_test=whole.y_test,
     )
 
 

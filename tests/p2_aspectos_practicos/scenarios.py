@@ -30,6 +30,19 @@ def comparison_loops(fit: str) -> dict[str, str]:
     }
 
 
+def builder(hidden: str, output: str) -> str:
+    """A build_model with the task's network, its Dense layers given the arguments ``hidden`` and ``output``."""
+    return f"""
+def build_model(name="modelo", activation="relu", initializer="glorot_uniform", optimizer="sgd"):
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten()], name=name)
+    for units in (256, 128, 64):
+        model.add(keras.layers.Dense(units, {hidden}))
+    model.add(keras.layers.Dense(10, activation="softmax"{output}))
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer, metrics=["accuracy"])
+    return model
+"""
+
+
 def final_net(layers: str, fit: str = "validation_split=0.2", optimizer: str = 'keras.optimizers.Adam(learning_rate=1e-3)',
               callbacks: str = '[keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=10, restore_best_weights=True)]',
               epochs: str = "MAX_EPOCHS") -> str:
@@ -124,28 +137,13 @@ for optimizer in ["sgd", "rmsprop", "adagrad", "adam"]:
     "inicializador_ignorado": Scenario(
         lost=frozenset({"test_inicializacion"}),
         says="no empiezan con ceros",
-        patches={"modelo": """
-def build_model(name="modelo", activation="relu", initializer="glorot_uniform", optimizer="sgd"):
-    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten()], name=name)
-    for units in (256, 128, 64):
-        model.add(keras.layers.Dense(units, activation=activation))
-    model.add(keras.layers.Dense(10, activation="softmax"))
-    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer, metrics=["accuracy"])
-    return model
-"""},
+        patches={"modelo": builder(hidden="activation=activation", output="")},
     ),
     "activacion_ignorada": Scenario(
         lost=frozenset({"test_activaciones"}),
         says="hay capas ocultas con la activación 'relu' en lugar de 'sigmoid'",
-        patches={"modelo": """
-def build_model(name="modelo", activation="relu", initializer="glorot_uniform", optimizer="sgd"):
-    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten()], name=name)
-    for units in (256, 128, 64):
-        model.add(keras.layers.Dense(units, activation="relu", kernel_initializer=initializer))
-    model.add(keras.layers.Dense(10, activation="softmax", kernel_initializer=initializer))
-    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer, metrics=["accuracy"])
-    return model
-"""},
+        patches={"modelo": builder(hidden='activation="relu", kernel_initializer=initializer',
+                                   output=", kernel_initializer=initializer")},
     ),
     "validacion_del_10_por_ciento": Scenario(
         lost=frozenset({"test_validacion"}),
