@@ -109,3 +109,28 @@ def test_grades_are_exported_as_csv(graded, assignment):
     assert set(rows) == set(TABLES[assignment].scenarios)
     assert float(rows["solucion"]["puntos_automaticos"]) == TABLES[assignment].max_auto_score
     assert rows["solucion"]["pendiente_revision_manual"] == "sí"
+
+
+@pytest.mark.parametrize("assignment", TABLES)
+def test_grades_are_exported_for_moodle(graded, assignment):
+    """Does moodle.csv hold one row per student, an identifier column and the assignment's totals?"""
+    course, _, _ = graded(assignment)
+    with (course / "calificaciones" / f"{assignment}.csv").open(encoding="utf-8") as handle:
+        totals = {row["alumno"]: float(row["total"]) for row in csv.DictReader(handle)}
+    with (course / "calificaciones" / "moodle.csv").open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = {row["usuario"]: float(row[assignment]) for row in reader}
+    assert reader.fieldnames == ["usuario", assignment]
+    assert rows == totals
+
+
+@pytest.mark.parametrize("assignment", TABLES)
+def test_the_report_has_a_histogram_and_a_summary(graded, assignment):
+    """Are the score histogram (a PNG) and the summary table written, counting every submission?"""
+    course, results, _ = graded(assignment)
+    folder = course / "calificaciones"
+    assert (folder / f"{assignment}_histograma.png").read_bytes().startswith(b"\x89PNG")
+    summary = (folder / f"{assignment}_resumen.md").read_text(encoding="utf-8")
+    assert f"| entregas | {len(results)} |" in summary
+    failed = sum(1 for result in results.values() if result.failure)
+    assert f"| no corregibles (0 puntos) | {failed} |" in summary

@@ -15,6 +15,8 @@ from sqlalchemy.exc import SAWarning
 from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook, run_nbgrader
 from autograder.pipeline.export import write_grades_csv
 from autograder.pipeline.failures import failure_reason, write_failure_feedback, zero_submission
+from autograder.pipeline.moodle import write_moodle_csv
+from autograder.pipeline.summary import write_report
 from autograder.pipeline.views import release
 
 
@@ -51,7 +53,9 @@ def grade(
 
     A submission nbgrader cannot grade (broken notebook, dead kernel) scores 0
     with a Spanish reason in its feedback; the batch goes on. Writes
-    ``feedback/<student>/<assignment>/`` and ``calificaciones/<assignment>.csv``.
+    ``feedback/<student>/<assignment>/`` and, in ``calificaciones/``, the
+    assignment's CSV, its histogram and summary, and ``moodle.csv`` (every
+    assignment of the gradebook, for Moodle's grade import).
     """
     root = Path(root).resolve()
     students = students or submitted_students(root, assignment)
@@ -66,7 +70,10 @@ def grade(
         for done, student in enumerate(students, start=1):
             results.append(_grade_one(root, config, assignment, student))
             progress(_progress_line(results[-1], done, len(students), time.monotonic() - started))
-    write_grades_csv(config, assignment, results, root / "calificaciones" / f"{assignment}.csv")
+    grades = root / "calificaciones"
+    write_grades_csv(config, assignment, results, grades / f"{assignment}.csv")
+    write_moodle_csv(config, grades / "moodle.csv")
+    write_report(config, assignment, results, grades)
     return results
 
 
