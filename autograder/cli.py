@@ -29,7 +29,7 @@ def _grade(args) -> None:
     from autograder.pipeline.grading import grade
     from autograder.pipeline.report import score_table
 
-    results = grade(root=args.curso, assignment=args.practica, students=args.alumno, profile=args.perfil)
+    results = grade(root=args.curso, assignment=args.practica, students=args.alumno, profile=args.perfil, force=args.forzar)
     print(score_table(args.practica, results))
     print(f"Calificaciones en {Path(args.curso).resolve() / 'calificaciones' / (args.practica + '.csv')}")
 
@@ -68,6 +68,7 @@ def parser() -> argparse.ArgumentParser:
     grading.add_argument("practica")
     grading.add_argument("--alumno", nargs="+", help="solo estos alumnos")
     grading.add_argument("--perfil", default="completo", **profile)
+    grading.add_argument("--forzar", action="store_true", help="vuelve a corregir también las entregas ya corregidas sin cambios")
     grading.set_defaults(run=_grade)
 
     demo = commands.add_parser("demo", help="publica las prácticas y corrige las entregas de ejemplo de examples/")

@@ -16,6 +16,7 @@ from autograder.pipeline.course import CourseError, kernel_environment, load_con
 from autograder.pipeline.export import write_grades_csv
 from autograder.pipeline.failures import failure_reason, write_failure_feedback, zero_submission
 from autograder.pipeline.moodle import write_moodle_csv
+from autograder.pipeline.state import graded_state, save_state
 from autograder.pipeline.summary import write_report
 from autograder.pipeline.views import release
 
@@ -47,6 +48,7 @@ def grade(
     assignment: str,
     students: list[str] | None = None,
     profile: str = "completo",
+    force: bool = False,
     progress: Callable[[str], None] = print,
 ) -> list[StudentGrade]:
     """Autograde every submission of ``assignment``, one student at a time.
@@ -56,6 +58,9 @@ def grade(
     ``feedback/<student>/<assignment>/`` and, in ``calificaciones/``, the
     assignment's CSV, its histogram and summary, and ``moodle.csv`` (every
     assignment of the gradebook, for Moodle's grade import).
+
+    Resumable: a submission graded before with the same notebook and profile
+    is not graded again unless ``force``.
     """
     root = Path(root).resolve()
     students = students or submitted_students(root, assignment)
@@ -68,8 +73,14 @@ def grade(
     with kernel_environment(profile), warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session warnings, not the instructor's business
         for done, student in enumerate(students, start=1):
-            results.append(_grade_one(root, config, assignment, student))
-            progress(_progress_line(results[-1], done, len(students), time.monotonic() - started))
+            state = None if force else graded_state(root, assignment, student, profile)
+            if state is None:
+                results.append(_grade_one(root, config, assignment, student))
+                if not results[-1].feedback_missing:  # otherwise the next run tries again
+                    save_state(root, assignment, student, profile=profile, failure=results[-1].failure)
+            else:
+                results.append(_recorded_grade(config, assignment, student, 0.0, failure=state["motivo"]))
+            progress(_progress_line(results[-1], done, len(students), time.monotonic() - started, again=state is None))
     grades = root / "calificaciones"
     write_grades_csv(config, assignment, results, grades / f"{assignment}.csv")
     write_moodle_csv(config, grades / "moodle.csv")
@@ -93,7 +104,11 @@ def _grade_one(root: Path, config, assignment: str, student: str) -> StudentGrad
         log = root / "logs" / assignment / f"{student}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(f"{result.get('log', '')}\n{result.get('error') or ''}", encoding="utf-8")
-    seconds = time.monotonic() - started
+    return _recorded_grade(config, assignment, student, time.monotonic() - started, failure, feedback_missing)
+
+
+def _recorded_grade(config, assignment: str, student: str, seconds: float, failure=None, feedback_missing=False) -> StudentGrade:
+    """The student's grade as the gradebook holds it."""
     with open_gradebook(config) as gradebook:
         submission = gradebook.find_submission(assignment, student)
         return StudentGrade(
@@ -117,9 +132,10 @@ def _in_gradebook(config, assignment: str) -> bool:
             return False
 
 
-def _progress_line(last: StudentGrade, done: int, total: int, elapsed: float) -> str:
+def _progress_line(last: StudentGrade, done: int, total: int, elapsed: float, again: bool = True) -> str:
     left = elapsed / done * (total - done)
     state = f"NO CORREGIDA: {last.failure}" if last.failure else f"{last.auto_score:g}/{last.max_auto_score:g} puntos automáticos"
     if last.feedback_missing:
         state += FEEDBACK_MISSING
-    return f"[{done}/{total}] {last.student}: {state} ({last.seconds:.0f} s; quedan ~{left / 60:.1f} min)"
+    timing = f"{last.seconds:.0f} s" if again else "ya corregida, sin cambios"
+    return f"[{done}/{total}] {last.student}: {state} ({timing}; quedan ~{left / 60:.1f} min)"

@@ -1,0 +1,46 @@
+"""What was graded already: one small state file per graded submission, written last.
+
+A run killed halfway (even with kill -9) leaves no state for the submission it
+was grading, so the next run grades that one again and skips the others,
+unless their notebook changed or they were graded with another data profile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+
+def _state_path(root: Path, assignment: str, student: str) -> Path:
+    return root / "logs" / assignment / f"{student}.estado.json"
+
+
+def submission_digest(root: Path, assignment: str, student: str) -> str:
+    """sha256 over every file the student submitted for the assignment."""
+    digest = hashlib.sha256()
+    folder = root / "submitted" / student / assignment
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def save_state(root: Path, assignment: str, student: str, *, profile: str, failure: str | None) -> None:
+    path = _state_path(root, assignment, student)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {"perfil": profile, "entrega": submission_digest(root, assignment, student), "motivo": failure}
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, path)  # atomic: a state file is whole or absent
+
+
+def graded_state(root: Path, assignment: str, student: str, profile: str) -> dict | None:
+    """The state of a finished grading of this very submission with this profile, if any."""
+    try:
+        state = json.loads(_state_path(root, assignment, student).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    same = state.get("perfil") == profile and state.get("entrega") == submission_digest(root, assignment, student)
+    return state if same else None

@@ -1,0 +1,70 @@
+"""Grading again after a finished or killed run: only what is missing or changed is graded."""
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+
+from nbgrader.api import Gradebook
+
+from autograder.pipeline.grading import grade
+from tests.conftest import submit
+from tests.scenarios import tables
+
+P1, P2 = tables()
+ASSIGNMENT = P2.assignment
+UNANSWERED = P2.notebook("sin_cambios").read_text(encoding="utf-8")  # the cheapest notebook to grade
+BROKEN = P1.notebook("cuaderno_roto").read_text(encoding="utf-8")
+
+
+def rows(course):
+    with (course / "calificaciones" / f"{ASSIGNMENT}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_second_run_grades_nothing_again(course):
+    """Does a second run skip unchanged submissions, keeping their scores and failure reasons?"""
+    submit(course, ASSIGNMENT, "ana", UNANSWERED)
+    submit(course, ASSIGNMENT, "bea", BROKEN)
+    first = grade(root=course, assignment=ASSIGNMENT, profile="rapido", progress=lambda line: None)
+    before = rows(course)
+    lines = []
+    second = grade(root=course, assignment=ASSIGNMENT, profile="rapido", progress=lines.append)
+    assert all("ya corregida, sin cambios" in line for line in lines)
+    assert [(r.student, r.auto_score, r.failure) for r in second] == [(r.student, r.auto_score, r.failure) for r in first]
+    assert rows(course) == before
+
+
+def test_a_changed_submission_or_another_profile_is_graded_again(course):
+    """Is a re-submitted notebook graded again, and everything graded again with another profile or --forzar?"""
+    submit(course, ASSIGNMENT, "ana", UNANSWERED)
+    submit(course, ASSIGNMENT, "bea", UNANSWERED)
+    grade(root=course, assignment=ASSIGNMENT, profile="rapido", progress=lambda line: None)
+    submit(course, ASSIGNMENT, "bea", BROKEN)
+    lines = []
+    results = grade(root=course, assignment=ASSIGNMENT, profile="rapido", progress=lines.append)
+    assert "ya corregida" in lines[0] and "ya corregida" not in lines[1]
+    assert results[1].failure and "no es un JSON válido" in rows(course)[1]["observaciones"]
+    lines.clear()
+    grade(root=course, assignment=ASSIGNMENT, profile="rapido", force=True, progress=lines.append)
+    assert not any("ya corregida" in line for line in lines)
+
+
+def test_a_run_killed_halfway_resumes_without_losing_or_duplicating_grades(course):
+    """After kill -9 in the middle of a class, does the next run grade only the rest, once each?"""
+    students = ["ana", "bea", "carlos", "dora"]
+    for student in students:
+        submit(course, ASSIGNMENT, student, UNANSWERED)
+    command = [sys.executable, "-m", "autograder.cli", "--curso", str(course), "corregir", ASSIGNMENT, "--perfil", "rapido"]
+    grader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    first_line = grader.stdout.readline()  # one submission graded, the next one under way
+    os.killpg(grader.pid, signal.SIGKILL)
+    grader.wait()
+    assert first_line.startswith("[1/4] ana")
+    resumed = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    assert "[1/4] ana: 0/5 puntos automáticos (ya corregida, sin cambios" in resumed
+    assert sum("ya corregida" in line for line in resumed.splitlines()) < len(students)
+    assert [row["alumno"] for row in rows(course)] == students
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "curso-dl") as gradebook:
+        assert sorted(s.student.id for s in gradebook.assignment_submissions(ASSIGNMENT)) == students
