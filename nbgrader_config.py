@@ -2,6 +2,11 @@
 # como `autograder ...`, que la carga desde la raíz del curso.
 import os
 
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import Execute
+
+from autograder.pipeline.deadline import ExecuteWithDeadline
+
 c = get_config()  # noqa: F821 (provided by traitlets when this file is loaded)
 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
@@ -21,8 +26,20 @@ c.ClearSolutions.text_stub = "ESCRIBE AQUÍ TU RESPUESTA"
 
 # Training cells need minutes, not nbgrader's default 30 s. A cell past the
 # limit is interrupted and loses its points; the rest of the notebook runs on.
+# A whole submission gets at most `submission_timeout` seconds: past it, every
+# remaining cell is interrupted at once.
 c.Execute.timeout = 1200
 c.Execute.startup_timeout = 120
+c.Execute.error_on_timeout = {
+    "ename": "CellTimeoutError",
+    "evalue": "",
+    "traceback": ["CellTimeoutError: la celda superó el tiempo máximo de ejecución y se interrumpió."],
+}
+c.Autograde.autograde_preprocessors = [
+    ExecuteWithDeadline if step is Execute else step
+    for step in Autograde.class_traits()["autograde_preprocessors"].default()
+]
+c.ExecuteWithDeadline.submission_timeout = 3600
 
 # TensorFlow and Keras write warnings to stderr, and nbgrader gives 0 to a test
 # cell with any stderr output. These patterns drop only such warnings.

@@ -1,0 +1,38 @@
+"""The time limit of a whole submission, on top of the per-cell one."""
+
+import time
+
+import nbformat
+
+from autograder.pipeline.course import load_config
+from autograder.pipeline.deadline import ExecuteWithDeadline
+from tests.conftest import ROOT
+
+
+def test_cells_past_the_submission_deadline_are_interrupted_and_the_rest_still_runs():
+    """Is the cell that overruns the submission's time interrupted, and does a later cell still run?"""
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import time\ntime.sleep(1)"),
+        nbformat.v4.new_code_cell("time.sleep(60)"),
+        nbformat.v4.new_code_cell("print('fin')"),
+    ])
+    started = time.monotonic()
+    ExecuteWithDeadline(submission_timeout=8, timeout=120).preprocess(notebook, {"metadata": {"path": "."}})
+    assert time.monotonic() - started < 30
+    errors = {o.ename for o in notebook.cells[1].outputs if o.output_type == "error"}
+    assert "CellTimeoutError" in errors  # next to the KeyboardInterrupt of the interrupted kernel
+    assert notebook.cells[2].outputs[0].text == "fin\n"
+
+
+def test_without_a_submission_limit_only_the_cell_limit_applies():
+    """With submission_timeout=None, does a cell get exactly its own limit?"""
+    execute = ExecuteWithDeadline(submission_timeout=None, timeout=77)
+    execute._deadline = None
+    assert execute._get_timeout(nbformat.v4.new_code_cell("pass")) == 77
+
+
+def test_the_course_grades_with_a_submission_deadline():
+    """Does the course configuration put the deadline-aware Execute into nbgrader's autograde steps?"""
+    config = load_config(ROOT)
+    assert ExecuteWithDeadline in config.Autograde.autograde_preprocessors
+    assert config.ExecuteWithDeadline.submission_timeout == 3600
