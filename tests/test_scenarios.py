@@ -1,7 +1,7 @@
 """Grading every assignment's scenario submissions: each loses exactly the points it should.
 
 One nbgrader batch per assignment grades all its scenarios in the quick
-profile (about 10 minutes for p1's 13 and 9 for p2's 11 on 2 cores); the tests
+profile (about 8 minutes for each assignment's 11 on 2 cores); the tests
 then read the gradebook, the feedback and the CSV.
 """
 
