@@ -32,9 +32,14 @@ def write_grades_csv(config, assignment: str, results, path: Path) -> Path:
             }
             for submission in sorted(gradebook.assignment_submissions(assignment), key=lambda s: s.student.id)
         ]
+    return write_csv(path, COLUMNS, rows)
+
+
+def write_csv(path: Path, columns: list[str], rows) -> Path:
+    """A UTF-8 CSV with a header; a row's missing columns are left empty."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
     return path

@@ -7,10 +7,10 @@ instructor maps the columns to grade items when importing.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from autograder.pipeline.course import open_gradebook
+from autograder.pipeline.export import write_csv
 
 ID_COLUMN = "usuario"
 
@@ -23,9 +23,5 @@ def write_moodle_csv(config, path: Path) -> Path:
         for assignment in assignments:
             for submission in gradebook.assignment_submissions(assignment):
                 scores[submission.student.id][assignment] = round(submission.score, 2)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[ID_COLUMN, *assignments])
-        writer.writeheader()
-        writer.writerows({ID_COLUMN: student, **row} for student, row in sorted(scores.items()))
-    return path
+    rows = [{ID_COLUMN: student, **row} for student, row in sorted(scores.items())]
+    return write_csv(path, [ID_COLUMN, *assignments], rows)
