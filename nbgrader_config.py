@@ -53,5 +53,5 @@ c.IgnorePattern.pattern = (
 # and logs every keras fit call: the evidence the hidden checks judge the training runs by.
 c.NotebookClient.extra_arguments = [
     "--IPKernelApp.log_level=ERROR",
-    "--IPKernelApp.extensions=autograder.checks.fit_log",
+    "--IPKernelApp.extensions=autograder.kernel.fit_log",
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from autograder import course_data
-from autograder.checks import fit_log
+from autograder.kernel import fit_log
 
 ROOT = Path(__file__).resolve().parents[1]
 

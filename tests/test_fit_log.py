@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from autograder.checks.failure import CheckFailed
-from autograder.checks.fit_log import LOG, fingerprints, training_record
+from autograder.kernel.fit_log import LOG, fingerprints, training_record
 from autograder.checks.reference import pool
 
 

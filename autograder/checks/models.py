@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import keras
 
-from autograder.checks.architecture import flat_layers
+from autograder.kernel.architecture import flat_layers
 from autograder.checks.failure import CheckFailed, require
-from autograder.checks.fit_log import training_record
+from autograder.kernel.fit_log import training_record
 
 
 def _parts(model) -> set[int]:

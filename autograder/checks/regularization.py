@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from autograder.checks.architecture import regularization_techniques
+from autograder.kernel.architecture import regularization_techniques
 from autograder.checks.failure import require
-from autograder.checks.fit_log import FitRecord, training_record
+from autograder.kernel.fit_log import FitRecord, training_record
 
 
 def final_record(model, history) -> FitRecord:

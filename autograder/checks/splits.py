@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.failure import require
-from autograder.checks.fit_log import FitRecord, training_record
+from autograder.kernel.fit_log import FitRecord, training_record
 from autograder.checks.reference import pool
 
 VALIDATION_FRACTION = 0.2

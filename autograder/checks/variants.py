@@ -7,7 +7,7 @@ log), so any way of writing the network that gives that model passes.
 from __future__ import annotations
 
 from autograder.checks.failure import require
-from autograder.checks.fit_log import FitRecord, training_record
+from autograder.kernel.fit_log import FitRecord, training_record
 
 ACTIVATIONS = ("sigmoid", "relu", "selu", "leaky_relu")
 INITIALIZERS = ("zeros", "random_normal", "glorot_uniform")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from autograder.checks.architecture import LayerSummary, flat_layers, summarize_dense_layers
+from autograder.kernel.architecture import LayerSummary, flat_layers, summarize_dense_layers
 from autograder.checks.failure import CheckFailed
 
 # Two random weightings of the 784 pixels; each weighted sum stays below 2**30,
