@@ -2,10 +2,11 @@
 # como `autograder ...`, que la carga desde la raíz del curso.
 import os
 
-from nbgrader.converters import Autograde
+from nbgrader.converters import Autograde, GenerateSolution
 from nbgrader.preprocessors import Execute
 
 from autograder.pipeline.deadline import ExecuteWithDeadline
+from autograder.pipeline.verdicts import ApplyVerdicts, ClearEvidence
 
 c = get_config()  # noqa: F821 (provided by traitlets when this file is loaded)
 
@@ -35,10 +36,20 @@ c.Execute.error_on_timeout = {
     "evalue": "",
     "traceback": ["CellTimeoutError: la celda superó el tiempo máximo de ejecución y se interrumpió."],
 }
-c.Autograde.autograde_preprocessors = [
-    ExecuteWithDeadline if step is Execute else step
-    for step in Autograde.class_traits()["autograde_preprocessors"].default()
-]
+
+# The hidden test cells only hand evidence over (``verify.check_...``); the
+# verdicts are computed after the run, in a process the student's code never
+# touched, and decide the points of each grade cell. The solution view runs
+# the same steps, so the reference solution proves every check passes.
+def _judged(steps):
+    judged = []
+    for step in steps:
+        judged += [ClearEvidence, ExecuteWithDeadline, ApplyVerdicts] if step is Execute else [step]
+    return judged
+
+
+c.Autograde.autograde_preprocessors = _judged(Autograde.class_traits()["autograde_preprocessors"].default())
+c.GenerateSolution.preprocessors = _judged(GenerateSolution.class_traits()["preprocessors"].default())
 c.ExecuteWithDeadline.submission_timeout = 3600
 
 # TensorFlow and Keras write warnings to stderr, and nbgrader gives 0 to a test

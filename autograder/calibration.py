@@ -7,7 +7,6 @@ accuracy on validation and test as the hidden checks measure it.
 
 from __future__ import annotations
 
-import json
 import math
 import shutil
 import tempfile
@@ -19,16 +18,20 @@ from typing import Callable
 import nbformat
 from nbclient import NotebookClient
 
+from autograder.checks.accuracy import MEASURED_VARIABLES
 from autograder.checks.thresholds import MARGIN
+from autograder.kernel.evidence import EVIDENCE_DIR
 from autograder.pipeline.course import CourseError, kernel_environment, load_config
+from autograder.pipeline.verdicts import run_verdicts, verdict_plan
 
-REPORT_MARK = "CALIBRATION:"
 
 
 def report_cell(assignment: str) -> str:
+    """A last cell that hands the final model over to be measured outside the kernel, as the checks do."""
+    variables = ", ".join(f"{name!r}: {name}" for name in MEASURED_VARIABLES[assignment])
     return (
-        "import json\nfrom autograder.checks.accuracy import notebook_accuracies\n"
-        f"print({REPORT_MARK!r}, json.dumps(notebook_accuracies({assignment!r}, globals())))"
+        "from autograder.kernel.evidence import verify\n"
+        f"verify.notebook_accuracies({assignment!r}, {{{variables}}})"
     )
 
 
@@ -72,6 +75,9 @@ def _run(source: Path, assignment: str, seed: int, config) -> CalibrationRun:
         workdir = Path(scratch) / assignment
         shutil.copytree(source, workdir)
         NotebookClient(notebook, config=config, timeout=3600, resources={"metadata": {"path": str(workdir)}}).execute()
-    output = "".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream")
-    accuracies = json.loads(output.split(REPORT_MARK, 1)[1])
+        plan = verdict_plan(notebook.cells[-1:])
+        verdict = run_verdicts(workdir / EVIDENCE_DIR, plan, timeout=600)[plan[0]["cell"]]
+    if verdict["reason"]:
+        raise CourseError(f"No se pudo medir el modelo final con la semilla {seed}: {verdict['reason']}")
+    accuracies = verdict["values"][0]
     return CalibrationRun(seed, accuracies["valid"], accuracies["test"], time.monotonic() - started)

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from autograder import course_data
+from autograder.checks.evidence import load_call
 from autograder.kernel import fit_log
+from autograder.kernel.evidence import FIT_LOG_DIR, write_call, write_fit_log
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,3 +47,23 @@ def submit(course: Path, assignment: str, student: str, text: str) -> None:
 @pytest.fixture
 def course(tmp_path) -> Path:
     return make_course(tmp_path / "curso")
+
+
+@pytest.fixture
+def judged(tmp_path):
+    """Run a hidden check as the grader does: on what the kernel hands over, loaded back.
+
+    ``judged(check, *values)`` writes the values (and the fit log) with the
+    kernel-side recorder, loads them as the verdict process does and calls
+    ``check`` on the loaded evidence.
+    """
+    calls = iter(range(10**6))
+
+    def run(check, *args, **kwargs):
+        folder = tmp_path / f"llamada-{next(calls)}"
+        write_call(folder, check.__name__, args, kwargs)
+        write_fit_log(tmp_path / FIT_LOG_DIR)
+        _, args, kwargs = load_call(folder, tmp_path / FIT_LOG_DIR)
+        return check(*args, **kwargs)
+
+    return run

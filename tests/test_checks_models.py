@@ -26,43 +26,43 @@ def train(model, data, epochs=2):
     return model, history
 
 
-def test_a_new_model_per_run_passes(data):
+def test_a_new_model_per_run_passes(data, judged):
     """Do separate models, each trained once, pass?"""
-    check_fresh_models(small_model, {"a": train(small_model(), data), "b": train(small_model(), data)})
+    judged(check_fresh_models, small_model, {"a": train(small_model(), data), "b": train(small_model(), data)})
 
 
-def test_a_builder_returning_one_global_model_fails(data):
+def test_a_builder_returning_one_global_model_fails(data, judged):
     """Does a builder that always returns the same object fail?"""
     shared = small_model()
     with pytest.raises(CheckFailed, match="mismo modelo en cada llamada"):
-        check_fresh_models(lambda optimizer="adam": shared, {})
+        judged(check_fresh_models, lambda optimizer="adam": shared, {})
 
 
-def test_a_builder_returning_a_trained_model_fails(data):
+def test_a_builder_returning_a_trained_model_fails(data, judged):
     """Does a builder that returns an already trained model fail?"""
     def trained_builder(optimizer="adam"):
         return train(small_model(), data, epochs=1)[0]
 
     with pytest.raises(CheckFailed, match="ya entrenado"):
-        check_fresh_models(trained_builder, {})
+        judged(check_fresh_models, trained_builder, {})
 
 
-def test_one_model_fit_in_several_runs_fails(data):
+def test_one_model_fit_in_several_runs_fails(data, judged):
     """Does one model shared by two runs (the common Keras error) fail?"""
     model = small_model()
     runs = {"escalado": train(model, data), "centrado": train(model, data)}
     with pytest.raises(CheckFailed, match="'escalado' y 'centrado' usan el mismo modelo"):
-        check_fresh_models(small_model, runs)
+        judged(check_fresh_models, small_model, runs)
 
 
-def test_a_model_trained_before_its_run_fails(data):
+def test_a_model_trained_before_its_run_fails(data, judged):
     """Does a run whose model had been trained before (more steps than its history) fail?"""
     model, _ = train(small_model(), data)
     with pytest.raises(CheckFailed, match="ya estaba entrenado"):
-        check_fresh_models(small_model, {"estandarizado": train(model, data)})
+        judged(check_fresh_models, small_model, {"estandarizado": train(model, data)})
 
 
-def test_runs_that_are_not_model_history_pairs_fail():
+def test_runs_that_are_not_model_history_pairs_fail(judged):
     """Does a run stored as something else than (model, history) fail with a sentence?"""
     with pytest.raises(CheckFailed, match="pareja"):
-        check_fresh_models(small_model, {"escalado": np.zeros(3)})
+        judged(check_fresh_models, small_model, {"escalado": np.zeros(3)})

@@ -22,20 +22,20 @@ def train(*layers, callbacks=None):
     ([keras.layers.Dense(32), keras.layers.BatchNormalization()], None),
     ([keras.layers.Dense(32)], [keras.callbacks.EarlyStopping(patience=1)]),
 ])
-def test_any_one_technique_passes(layers, callbacks):
+def test_any_one_technique_passes(layers, callbacks, judged):
     """Does dropout, L1/L2, batch normalization or early stopping alone pass?"""
-    check_regularized(*train(*layers, callbacks=callbacks))
+    judged(check_regularized, *train(*layers, callbacks=callbacks))
 
 
-def test_a_plain_network_fails():
+def test_a_plain_network_fails(judged):
     """Does a network with no regularization at all fail with a sentence that lists the options?"""
     with pytest.raises(CheckFailed, match="dropout, regularización L1/L2, batch normalization o early stopping"):
-        check_regularized(*train(keras.layers.Dense(32)))
+        judged(check_regularized, *train(keras.layers.Dense(32)))
 
 
-def test_early_stopping_used_on_another_run_does_not_count():
+def test_early_stopping_used_on_another_run_does_not_count(judged):
     """Does early stopping count only when it is in the final network's own fit?"""
     model, _ = train(keras.layers.Dense(32), callbacks=[keras.callbacks.EarlyStopping()])
     _, plain_history = train(keras.layers.Dense(32))
     with pytest.raises(CheckFailed, match="final_history debe ser"):
-        check_regularized(model, plain_history)
+        judged(check_regularized, model, plain_history)

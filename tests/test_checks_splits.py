@@ -25,70 +25,70 @@ def fit(x, y, **split):
     return model.fit(x, y, epochs=1, batch_size=1024, verbose=0, **split)
 
 
-def test_keras_validation_split_of_20_percent_passes(data):
+def test_keras_validation_split_of_20_percent_passes(data, judged):
     """Does validation_split=0.2 on the whole x_train pass?"""
     x, y, _, _ = data
-    check_validation_splits({"relu": fit(x, y, validation_split=0.2)})
+    judged(check_validation_splits, {"relu": fit(x, y, validation_split=0.2)})
 
 
-def test_a_shuffled_split_of_20_percent_passes(data):
+def test_a_shuffled_split_of_20_percent_passes(data, judged):
     """Does a train_test_split of 20 % passed as validation_data pass, even flattened to 784 values?"""
     x, y, _, _ = data
     x_tr, x_val, y_tr, y_val = train_test_split(x.reshape(-1, 784), y, test_size=0.2, random_state=0)
-    check_validation_splits({"adam": fit(x_tr, y_tr, validation_data=(x_val, y_val))})
+    judged(check_validation_splits, {"adam": fit(x_tr, y_tr, validation_data=(x_val, y_val))})
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.3])
-def test_another_validation_fraction_fails(data, fraction):
+def test_another_validation_fraction_fails(data, fraction, judged):
     """Does a validation split other than 20 % fail, saying which fraction it was?"""
     x, y, _, _ = data
     with pytest.raises(CheckFailed, match=f"valida con el {100 * fraction:.1f} % de x_train"):
-        check_validation_splits({"sgd": fit(x, y, validation_split=fraction)})
+        judged(check_validation_splits, {"sgd": fit(x, y, validation_split=fraction)})
 
 
-def test_the_test_set_as_validation_fails(data):
+def test_the_test_set_as_validation_fails(data, judged):
     """Does validating on x_test fail, whatever the fraction looks like?"""
     x, y, x_test, y_test = data
     with pytest.raises(CheckFailed, match="usa imágenes de test"):
-        check_validation_splits({"zeros": fit(x, y, validation_data=(x_test, y_test))})
+        judged(check_validation_splits, {"zeros": fit(x, y, validation_data=(x_test, y_test))})
 
 
-def test_images_repeated_in_test_do_not_count_as_test(data, monkeypatch):
+def test_images_repeated_in_test_do_not_count_as_test(data, monkeypatch, judged):
     """Does a correct split pass when some x_train images also appear in the test set (as in Fashion-MNIST)?"""
     x, y, _, _ = data
     ref = pool()
     repeated = dataclasses.replace(ref, test_fingerprints=np.concatenate([ref.test_fingerprints, ref.train_fingerprints[-5:]]))
     monkeypatch.setattr(splits, "pool", lambda: repeated)
-    check_validation_splits({"relu": fit(x, y, validation_split=0.2)})
+    judged(check_validation_splits, {"relu": fit(x, y, validation_split=0.2)})
 
 
-def test_training_on_part_of_the_rest_fails(data):
+def test_training_on_part_of_the_rest_fails(data, judged):
     """Does a run that leaves part of x_train unused (validation 20 %, training less than 80 %) fail?"""
     x, y, _, _ = data
     cut = int(len(x) * 0.8)
     with pytest.raises(CheckFailed, match="no reparte x_train"):
-        check_validation_splits({"selu": fit(x[: cut // 2], y[: cut // 2], validation_data=(x[cut:], y[cut:]))})
+        judged(check_validation_splits, {"selu": fit(x[: cut // 2], y[: cut // 2], validation_data=(x[cut:], y[cut:]))})
 
 
-def test_no_validation_fails(data):
+def test_no_validation_fails(data, judged):
     """Does a run without validation data fail?"""
     x, y, _, _ = data
     with pytest.raises(CheckFailed, match="no usa validación"):
-        check_validation_splits({"adagrad": fit(x, y)})
+        judged(check_validation_splits, {"adagrad": fit(x, y)})
 
 
-def test_standardized_images_are_not_recognized(data):
+def test_standardized_images_are_not_recognized(data, judged):
     """Do images changed outside the model (standardized) fail with the instruction to keep x_train as given?"""
     x, y, _, _ = data
     standardized = (x - x.mean()) / x.std()
     with pytest.raises(CheckFailed, match="sin modificar"):
-        check_validation_splits({"relu": fit(standardized, y, validation_split=0.2)})
+        judged(check_validation_splits, {"relu": fit(standardized, y, validation_split=0.2)})
 
 
-def test_every_comparison_is_checked(data):
+def test_every_comparison_is_checked(data, judged):
     """Is a wrong run found in any of the comparisons given?"""
     x, y, _, _ = data
     good = {"relu": fit(x, y, validation_split=0.2)}
     with pytest.raises(CheckFailed, match="'rmsprop'"):
-        check_validation_splits(good, {"rmsprop": fit(x, y, validation_split=0.25)})
+        judged(check_validation_splits, good, {"rmsprop": fit(x, y, validation_split=0.25)})
     assert np.isfinite(good["relu"].history["val_loss"][0])

@@ -28,12 +28,12 @@ def run(model, data):
     return model.fit(*data, epochs=1, batch_size=256, verbose=0)
 
 
-def test_each_activation_in_its_run_passes(data):
+def test_each_activation_in_its_run_passes(data, judged):
     """Does the same network with sigmoid, relu, selu and leaky_relu pass?"""
-    check_activations({name: run(build(activation=name), data) for name in ACTIVATIONS})
+    judged(check_activations, {name: run(build(activation=name), data) for name in ACTIVATIONS})
 
 
-def test_activation_layers_after_linear_dense_layers_count(data):
+def test_activation_layers_after_linear_dense_layers_count(data, judged):
     """Do Dense layers followed by Activation / LeakyReLU layers count as using that activation?"""
     def layered(name):
         model = keras.Sequential([keras.Input(shape=(784,))])
@@ -46,40 +46,40 @@ def test_activation_layers_after_linear_dense_layers_count(data):
         return model
 
     x, y = data
-    check_activations({name: run(layered(name), (x.reshape(-1, 784), y)) for name in ACTIVATIONS})
+    judged(check_activations, {name: run(layered(name), (x.reshape(-1, 784), y)) for name in ACTIVATIONS})
 
 
-def test_an_ignored_activation_fails(data):
+def test_an_ignored_activation_fails(data, judged):
     """Does a builder that always uses relu fail, naming the run and the activation found?"""
     histories = {name: run(build(activation="relu"), data) for name in ACTIVATIONS}
     with pytest.raises(CheckFailed, match="'relu' en lugar de 'sigmoid'"):
-        check_activations(histories)
+        judged(check_activations, histories)
 
 
-def test_a_shallow_network_fails(data):
+def test_a_shallow_network_fails(data, judged):
     """Does a network with fewer than 4 Dense layers fail?"""
     histories = {name: run(build(activation=name, hidden=(32,)), data) for name in ACTIVATIONS}
     with pytest.raises(CheckFailed, match="al menos 4"):
-        check_activations(histories)
+        judged(check_activations, histories)
 
 
-def test_different_networks_per_activation_fail(data):
+def test_different_networks_per_activation_fail(data, judged):
     """Does a comparison whose runs change the network, not only the activation, fail?"""
     histories = {name: run(build(activation=name, hidden=(64, 32, 16 + i)), data) for i, name in enumerate(ACTIVATIONS)}
     with pytest.raises(CheckFailed, match="misma red"):
-        check_activations(histories)
+        judged(check_activations, histories)
 
 
-def test_a_missing_run_fails(data):
+def test_a_missing_run_fails(data, judged):
     """Does a comparison without one of its runs fail, naming it?"""
     with pytest.raises(CheckFailed, match="Falta el entrenamiento 'selu'"):
-        check_activations({name: run(build(activation=name), data) for name in ("sigmoid", "relu", "leaky_relu")})
+        judged(check_activations, {name: run(build(activation=name), data) for name in ("sigmoid", "relu", "leaky_relu")})
 
 
-def test_each_initializer_passes_whatever_its_spelling(data):
+def test_each_initializer_passes_whatever_its_spelling(data, judged):
     """Do zeros, a normal of any spread and glorot uniform pass, as strings or objects?"""
-    check_initializers({name: run(build(initializer=name), data) for name in INITIALIZERS})
-    check_initializers({
+    judged(check_initializers, {name: run(build(initializer=name), data) for name in INITIALIZERS})
+    judged(check_initializers, {
         "zeros": run(build(initializer=keras.initializers.Constant(0.0)), data),
         "random_normal": run(build(initializer=keras.initializers.RandomNormal(stddev=0.2)), data),
         "glorot_uniform": run(build(initializer=keras.initializers.GlorotUniform()), data),
@@ -89,26 +89,26 @@ def test_each_initializer_passes_whatever_its_spelling(data):
 @pytest.mark.parametrize("name, wrong", [
     ("zeros", "glorot_uniform"), ("random_normal", "random_uniform"), ("glorot_uniform", "he_uniform"),
 ])
-def test_the_wrong_initializer_fails(data, name, wrong):
+def test_the_wrong_initializer_fails(data, name, wrong, judged):
     """Does a run that starts from another initialization than its own fail?"""
     histories = {key: run(build(initializer=key), data) for key in INITIALIZERS}
     histories[name] = run(build(initializer=wrong), data)
     with pytest.raises(CheckFailed, match=f"'{name}'"):
-        check_initializers(histories)
+        judged(check_initializers, histories)
 
 
-def test_each_optimizer_passes_by_name_or_object(data):
+def test_each_optimizer_passes_by_name_or_object(data, judged):
     """Do SGD, RMSprop, Adagrad and Adam pass, given by name or as objects?"""
-    check_optimizers({name: run(build(optimizer=name), data) for name in OPTIMIZERS})
-    check_optimizers({name: run(build(optimizer=keras.optimizers.get(name).__class__()), data) for name in OPTIMIZERS})
+    judged(check_optimizers, {name: run(build(optimizer=name), data) for name in OPTIMIZERS})
+    judged(check_optimizers, {name: run(build(optimizer=keras.optimizers.get(name).__class__()), data) for name in OPTIMIZERS})
 
 
-def test_the_wrong_optimizer_fails(data):
+def test_the_wrong_optimizer_fails(data, judged):
     """Does a run trained with another optimizer than its name fail?"""
     histories = {name: run(build(optimizer=name), data) for name in OPTIMIZERS}
     histories["adagrad"] = run(build(optimizer="adam"), data)
     with pytest.raises(CheckFailed, match="'adagrad' se entrena con Adam"):
-        check_optimizers(histories)
+        judged(check_optimizers, histories)
 
 
 @pytest.mark.parametrize("activation, name", [

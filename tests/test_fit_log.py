@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from autograder.checks.failure import CheckFailed
-from autograder.kernel.fit_log import LOG, fingerprints, training_record
+from autograder.checks.evidence import training_record
+from autograder.kernel.fit_log import LOG, fingerprints
 from autograder.checks.reference import pool
 
 
@@ -36,54 +37,54 @@ def test_standardized_images_match_no_image():
     assert not np.isin(fingerprints((images - 0.5) / 0.3), fingerprints(images)).any()
 
 
-def test_a_fit_records_its_split_and_its_starting_state(data):
+def test_a_fit_records_its_split_and_its_starting_state(data, judged):
     """Does a record keep the 80/20 split keras makes, the optimizer and an untouched start?"""
     x, y = data
     model = tiny_model()
     history = model.fit(x, y, validation_split=0.2, epochs=1, batch_size=512, verbose=0)
-    record = training_record(history, "prueba")
-    assert record.model is model and record.previous_fits == 0 and record.optimizer_steps_at_start == 0
+    record = judged(training_record, history, "prueba")
+    assert record.model_id == id(model) and record.previous_fits == 0 and record.optimizer_steps_at_start == 0
     assert record.optimizer == "Adam" and record.validation_source == "validation_split"
     split_at = int(len(x) * 0.8)
     assert np.array_equal(record.validation_rows, fingerprints(x[split_at:]))
     assert np.array_equal(record.train_rows, fingerprints(x[:split_at]))
 
 
-def test_a_second_fit_of_the_same_model_is_not_fresh(data):
+def test_a_second_fit_of_the_same_model_is_not_fresh(data, judged):
     """Does a model fit twice (even after compiling again) show it was trained before?"""
     x, y = data
     model = tiny_model()
     model.fit(x[:512], y[:512], epochs=1, verbose=0)
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
-    record = training_record(model.fit(x[:512], y[:512], epochs=1, verbose=0), "segundo")
+    record = judged(training_record, model.fit(x[:512], y[:512], epochs=1, verbose=0), "segundo")
     assert record.previous_fits == 1 and record.optimizer == "SGD"
 
 
-def test_layers_taken_from_a_trained_model_are_noticed(data):
+def test_layers_taken_from_a_trained_model_are_noticed(data, judged):
     """Does a new model built from another model's trained layers show that it shares their weights?"""
     x, y = data
     first = tiny_model()
     first.fit(x[:512], y[:512], epochs=1, verbose=0)
     second = keras.Sequential(first.layers)
     second.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    record = training_record(second.fit(x[:512], y[:512], epochs=1, verbose=0), "capas")
+    record = judged(training_record, second.fit(x[:512], y[:512], epochs=1, verbose=0), "capas")
     assert record.previous_fits == 0 and record.shared_variables_with
 
 
-def test_a_model_built_by_fit_is_summarized_once_built(data):
+def test_a_model_built_by_fit_is_summarized_once_built(data, judged):
     """Is a model without keras.Input (built inside fit) still summarized as it starts training?"""
     x, y = data
     model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(32, activation="selu"), keras.layers.Dense(10)])
     model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
-    record = training_record(model.fit(x[:512], y[:512], epochs=1, verbose=0), "sin_input")
+    record = judged(training_record, model.fit(x[:512], y[:512], epochs=1, verbose=0), "sin_input")
     assert [layer.units for layer in record.dense_layers] == [32, 10]
     assert record.dense_layers[0].activation == "selu"
 
 
-def test_something_that_is_not_a_history_fails_with_a_sentence():
+def test_something_that_is_not_a_history_fails_with_a_sentence(judged):
     """Does a run stored as something else than fit's History fail with a Spanish sentence?"""
     with pytest.raises(CheckFailed, match="History que devuelve model.fit"):
-        training_record({"loss": [1.0]}, "relu")
+        judged(training_record, {"loss": [1.0]}, "relu")
 
 
 def test_every_fit_is_logged_in_order(data):

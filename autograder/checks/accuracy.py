@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import course_data
+from autograder.checks.evidence import require_model
 from autograder.checks.failure import CheckFailed, require
 from autograder.checks.reference import pool, reference
 from autograder.checks.regularization import final_record
@@ -19,6 +20,7 @@ VARIABLES = {"valid": "X_valid_final", "test": "X_test_final"}
 
 def _accuracy(model, images: np.ndarray, labels: np.ndarray) -> float:
     """Share of ``images`` that ``model`` puts in the grader's class, images reshaped to the model's input."""
+    model = require_model(model, "final_model")
     shapes = [images.shape[1:], (int(np.prod(images.shape[1:])),), (*images.shape[1:], 1)]
     for shape in dict.fromkeys(shapes):
         try:
@@ -66,6 +68,10 @@ def final_net_accuracy(model, history, split: str) -> float:
 
 
 # How to measure each assignment's final model from the notebook's variables.
+MEASURED_VARIABLES = {
+    "p1_normalizacion": ("final_model", "X_valid_final", "X_test_final"),
+    "p2_aspectos_practicos": ("final_model", "final_history"),
+}
 MEASURES = {
     "p1_normalizacion": lambda ns, split: final_accuracy(ns["final_model"], ns["X_valid_final"], ns["X_test_final"], split),
     "p2_aspectos_practicos": lambda ns, split: final_net_accuracy(ns["final_model"], ns["final_history"], split),
@@ -73,7 +79,10 @@ MEASURES = {
 
 
 def notebook_accuracies(assignment: str, namespace: dict) -> dict[str, float]:
-    """The final model's accuracy per split, as the hidden checks measure it (used by calibration)."""
+    """The final model's accuracy per split, as the hidden checks measure it (used by calibration).
+
+    ``namespace`` holds the assignment's ``MEASURED_VARIABLES``.
+    """
     return {split: MEASURES[assignment](namespace, split) for split in SPLITS}
 
 

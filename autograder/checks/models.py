@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-import keras
-
-from autograder.kernel.architecture import flat_layers
+from autograder.checks.evidence import BuilderProbe, training_record
 from autograder.checks.failure import CheckFailed, require
-from autograder.kernel.fit_log import training_record
 
 
-def _parts(model) -> set[int]:
-    """Identities of the model's layers and variables: two distinct models share none."""
-    return {id(part) for part in [*flat_layers(model), *model.weights]}
-
-
-def _steps_taken(model) -> int:
-    optimizer = getattr(model, "optimizer", None)
-    return 0 if optimizer is None else int(optimizer.iterations)
-
-
-def check_fresh_builder(build_model, name: str = "build_model") -> None:
-    """``build_model()``, called twice, gives two distinct, built, untrained models."""
-    try:
-        first, second = build_model(), build_model()
-    except Exception as error:
-        raise CheckFailed(f"{name}() falla al llamarla sin argumentos ({type(error).__name__}).") from None
-    for model in (first, second):
-        require(isinstance(model, keras.Model), f"{name}() debe devolver un modelo de Keras.")
+def check_fresh_builder(builder: BuilderProbe, name: str = "build_model") -> None:
+    """``build_model()``, called twice in the kernel, gave two distinct, untrained models."""
+    require(isinstance(builder, BuilderProbe), f"{name} debe ser una función que devuelve un modelo nuevo.")
+    require(builder.error is None, f"{name}() falla al llamarla sin argumentos ({builder.error}).")
+    require(builder.models == 2, f"{name}() debe devolver un modelo de Keras.")
+    require(builder.distinct, f"{name}() devuelve el mismo modelo en cada llamada: debe crear uno nuevo.")
     require(
-        first is not second and not (_parts(first) & _parts(second)),
-        f"{name}() devuelve el mismo modelo en cada llamada: debe crear uno nuevo.",
-    )
-    require(
-        _steps_taken(first) == 0 and _steps_taken(second) == 0,
+        not any(builder.steps),
         f"{name}() devuelve un modelo ya entrenado: debe crear uno nuevo sin entrenar.",
     )
 
@@ -66,6 +47,6 @@ def check_fresh_models(build_model, runs) -> None:
     for name, run in runs.items():
         try:
             _, histories[name] = run
-        except Exception:
+        except (TypeError, ValueError):
             raise CheckFailed(f"El entrenamiento '{name}' de runs debe ser la pareja (modelo, history) que devuelve train_model.") from None
     check_fresh_runs(histories)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.failure import require
-from autograder.kernel.fit_log import FitRecord, training_record
+from autograder.checks.evidence import TrainingRun, training_record
 from autograder.checks.reference import pool
 
 VALIDATION_FRACTION = 0.2
 
 
-def require_validation_split(record: FitRecord, name: str) -> None:
+def require_validation_split(record: TrainingRun, name: str) -> None:
     """The run trained on 80 % of x_train and validated on the other 20 %, test images untouched."""
     ref = pool()
     require(

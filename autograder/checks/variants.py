@@ -7,7 +7,7 @@ log), so any way of writing the network that gives that model passes.
 from __future__ import annotations
 
 from autograder.checks.failure import require
-from autograder.kernel.fit_log import FitRecord, training_record
+from autograder.checks.evidence import TrainingRun, training_record
 
 ACTIVATIONS = ("sigmoid", "relu", "selu", "leaky_relu")
 INITIALIZERS = ("zeros", "random_normal", "glorot_uniform")
@@ -22,7 +22,7 @@ KURTOSIS_MIN_WEIGHTS = 1000
 GLOROT_STD_TOLERANCE = 0.1
 
 
-def _records(histories, expected_keys, dict_name: str) -> dict[str, FitRecord]:
+def _records(histories, expected_keys, dict_name: str) -> dict[str, TrainingRun]:
     require(isinstance(histories, dict), f"{dict_name} debe ser un diccionario nombre -> History.")
     missing = [key for key in expected_keys if key not in histories]
     require(not missing, f"Falta el entrenamiento '{missing[0] if missing else ''}' en {dict_name}.")
@@ -44,7 +44,7 @@ def check_activations(histories) -> None:
     require(len(architectures) == 1, "Los cuatro entrenamientos deben usar la misma red (mismas capas y neuronas); solo cambia la activación.")
 
 
-def _initialized_as(record: FitRecord, initializer: str) -> bool:
+def _initialized_as(record: TrainingRun, initializer: str) -> bool:
     layers = record.dense_layers
     sized = [layer for layer in layers if layer.kernel_size >= KURTOSIS_MIN_WEIGHTS]
     if initializer == "zeros":

@@ -1,0 +1,188 @@
+"""The evidence a kernel handed over, loaded back in the grader's own process.
+
+Loading never runs student code: arrays are read without pickle, models with
+Keras' safe mode (no Lambda layers or custom objects), callbacks are rebuilt
+from their plain settings, and training runs are the fit log's plain records.
+Objects keep the identity they had in the kernel (:func:`kernel_id`), so a
+check can still tell whether two runs trained the same model, or whether a
+callback was used to train a given model.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from autograder.checks.failure import CheckFailed
+from autograder.kernel.architecture import LayerSummary
+from autograder.kernel.evidence import CALL_FILE, FIT_LOG_DIR
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """One ``fit`` call as the kernel's fit log recorded it."""
+
+    model_id: int
+    previous_fits: int
+    train_rows: np.ndarray | None
+    validation_rows: np.ndarray | None
+    validation_source: str | None
+    callbacks: tuple
+    history: dict
+    optimizer: str | None
+    optimizer_steps_at_start: int
+    variables: frozenset
+    dense_layers: tuple[LayerSummary, ...]
+    shared_variables_with: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class HandedHistory:
+    """A ``History`` handed over: the run that returned it (None if it did not come from ``fit``)."""
+
+    run: TrainingRun | None
+
+
+@dataclass(frozen=True)
+class BuilderProbe:
+    """What a model builder returned when the kernel called it twice."""
+
+    error: str | None
+    models: int = 0
+    distinct: bool = False
+    steps: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A value the kernel could not hand over (not an array, a model or a callback)."""
+
+    type: str
+
+
+class HandedOver:
+    """The kernel identities of the loaded objects and the fit log of the run."""
+
+    def __init__(self, runs: list[TrainingRun]):
+        self.runs = runs
+        self._ids: dict[int, tuple[object, int]] = {}  # id in this process -> (object kept alive, kernel id)
+
+    def remember(self, value, identity: int):
+        self._ids[id(value)] = (value, identity)
+        return value
+
+    def kernel_id(self, value) -> int | None:
+        entry = self._ids.get(id(value))
+        return None if entry is None else entry[1]
+
+
+_current = HandedOver([])
+
+
+def kernel_id(value) -> int | None:
+    """The identity ``value`` had in the student's kernel (None for values that had none)."""
+    return _current.kernel_id(value)
+
+
+def runs_of(model) -> list[TrainingRun]:
+    """Every training run of ``model`` in the kernel, in order."""
+    identity = kernel_id(model)
+    return [run for run in _current.runs if identity is not None and run.model_id == identity]
+
+
+def training_record(history, name: str) -> TrainingRun:
+    """The run that returned ``history``, or a check failure that says so."""
+    if not isinstance(history, HandedHistory) or history.run is None:
+        raise CheckFailed(f"El entrenamiento '{name}' debe ser el objeto History que devuelve model.fit.")
+    return history.run
+
+
+def load_call(folder: Path, fit_log: Path) -> tuple[str, list, dict]:
+    """The check a hidden cell asked for and its arguments, from ``folder``; makes the fit log current."""
+    global _current
+    _current = HandedOver([])
+    _current.runs = _load_runs(fit_log)
+    call = json.loads((folder / CALL_FILE).read_text(encoding="utf-8"))
+    args = [_load(reference, folder) for reference in call["args"]]
+    kwargs = {name: _load(reference, folder) for name, reference in call["kwargs"].items()}
+    return call["check"], args, kwargs
+
+
+def _load(reference: dict, folder: Path):
+    kind = reference["kind"]
+    if kind == "value":
+        return reference["value"]
+    if kind == "array":
+        return np.load(folder / reference["file"], allow_pickle=False)
+    if kind == "model":
+        return _current.remember(_load_model(folder / reference["file"]), reference["id"])
+    if kind == "history":
+        index = reference["record"]
+        run = _current.runs[index] if index is not None and index < len(_current.runs) else None
+        return HandedHistory(run)
+    if kind == "callback":
+        return rebuild_callback(reference)
+    if kind == "dict":
+        return {key: _load(item, folder) for key, item in reference["items"]}
+    if kind == "sequence":
+        return [_load(item, folder) for item in reference["items"]]
+    if kind == "builder":
+        probe = reference["probe"]
+        return BuilderProbe(probe["error"], probe.get("models", 0), probe.get("distinct", False), tuple(probe.get("steps", ())))
+    return Unreadable(reference.get("type", "?"))
+
+
+def _load_model(path: Path):
+    try:
+        return keras.saving.load_model(path, compile=False, safe_mode=True)
+    except Exception:
+        return Unreadable("Model")
+
+
+def require_model(model, name: str) -> keras.Model:
+    """A model that was handed over and loaded, or a check failure that says why it could not be."""
+    if not isinstance(model, keras.Model):
+        raise CheckFailed(
+            f"{name} no se puede cargar fuera del cuaderno para evaluarlo: debe ser un modelo de Keras "
+            "hecho solo con capas de Keras (sin capas Lambda ni clases propias)."
+        )
+    return model
+
+
+def rebuild_callback(reference: dict):
+    """A fresh Keras callback of the student's callback class, with the same settings."""
+    cls = getattr(keras.callbacks, reference["class"], keras.callbacks.Callback)
+    accepted = inspect.signature(cls.__init__).parameters
+    settings = {key: value for key, value in reference["settings"].items() if key in accepted}
+    try:
+        callback = cls(**settings)
+    except Exception:
+        callback = keras.callbacks.Callback()
+    return _current.remember(callback, reference["id"])
+
+
+def _load_runs(folder: Path) -> list[TrainingRun]:
+    runs = []
+    for path in sorted(folder.glob("*/record.json")) if folder.is_dir() else []:
+        plain = json.loads(path.read_text(encoding="utf-8"))
+        rows = {name: path.parent / f"{name}.npy" for name in ("train_rows", "validation_rows")}
+        runs.append(TrainingRun(
+            model_id=plain["model_id"],
+            previous_fits=plain["previous_fits"],
+            train_rows=np.load(rows["train_rows"], allow_pickle=False) if rows["train_rows"].exists() else None,
+            validation_rows=np.load(rows["validation_rows"], allow_pickle=False) if rows["validation_rows"].exists() else None,
+            validation_source=plain["validation_source"],
+            callbacks=tuple(rebuild_callback(reference) for reference in plain["callbacks"]),
+            history=plain["history"],
+            optimizer=plain["optimizer"],
+            optimizer_steps_at_start=plain["optimizer_steps_at_start"],
+            variables=frozenset(plain["variables"]),
+            dense_layers=tuple(LayerSummary(**layer) for layer in plain["dense_layers"]),
+            shared_variables_with=tuple(plain["shared_variables_with"]),
+        ))
+    return runs

@@ -1,0 +1,74 @@
+"""Verdicts of the hidden checks, computed in a process the student's code never touched.
+
+``python -m autograder.checks.verdicts EVIDENCE_DIR PLAN OUT`` reads a plan
+(JSON, one entry per grade cell: the key of its evidence and the checks its hidden
+code calls, with the literal arguments written in that code) and writes one
+verdict per cell to ``OUT``: ``{"reason": None}`` when every check passed, otherwise the
+Spanish sentence of the first failure. The checks to run and their literal
+arguments come from the grader's copy of the cell, never from the kernel.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from autograder.checks import accuracy, callbacks, models, normalization, regularization, splits, variants
+from autograder.checks.evidence import load_call
+from autograder.checks.failure import CheckFailed
+from autograder.kernel.evidence import FIT_LOG_DIR
+
+CHECKS = {
+    function.__name__: function
+    for function in (
+        normalization.check_scaled, normalization.check_centered, normalization.check_standardized,
+        models.check_fresh_models, models.check_fresh_builder, models.check_fresh_runs,
+        callbacks.check_reduce_lr_config, callbacks.check_reduce_lr_behaviour, callbacks.check_early_stopping,
+        accuracy.check_accuracy, accuracy.check_final_net_accuracy, accuracy.notebook_accuracies,
+        variants.check_activations, variants.check_initializers, variants.check_optimizers,
+        splits.check_validation_splits, regularization.check_regularized,
+    )
+}
+
+NOTHING_HANDED_OVER = (
+    "El corrector no recibió lo que esta comprobación necesita: la celda no llegó a entregar sus datos "
+    "(¿se ha modificado el cuaderno o el entorno de Python?)."
+)
+
+
+def judge(evidence: Path, plan: list[dict]) -> dict[str, dict]:
+    """``{cell: {"reason": str | None, "values": [...]}}`` for every cell of the plan."""
+    return {cell["cell"]: _judge_cell(evidence, cell) for cell in plan}
+
+
+def _judge_cell(evidence: Path, cell: dict) -> dict:
+    calls = sorted(evidence.glob(f"{cell['key']}-*"))
+    values = []
+    if len(calls) != len(cell["calls"]):
+        return {"reason": NOTHING_HANDED_OVER, "values": values}
+    for folder, expected in zip(calls, cell["calls"]):
+        try:
+            check, args, kwargs = load_call(folder, evidence / FIT_LOG_DIR)
+            if check != expected["check"] or check not in CHECKS:
+                return {"reason": NOTHING_HANDED_OVER, "values": values}
+            for position, literal in expected["args"].items():
+                if int(position) < len(args):
+                    args[int(position)] = literal
+            kwargs.update(expected["kwargs"])
+            values.append(CHECKS[check](*args, **kwargs))
+        except CheckFailed as failure:
+            return {"reason": str(failure), "values": values}
+        except Exception as error:
+            return {"reason": f"La comprobación no pudo evaluar lo que entregó la celda ({type(error).__name__}).", "values": values}
+    return {"reason": None, "values": values}
+
+
+def main() -> None:
+    evidence, plan, out = (Path(argument) for argument in sys.argv[1:4])
+    verdicts = judge(evidence, json.loads(plan.read_text(encoding="utf-8")))
+    out.write_text(json.dumps(verdicts), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
