@@ -66,3 +66,18 @@ c.NotebookClient.extra_arguments = [
     "--IPKernelApp.log_level=ERROR",
     "--IPKernelApp.extensions=autograder.kernel.fit_log",
 ]
+
+# --- Sandbox of the student's kernel (autograder/sandbox/) ---------------------
+# Every kernel the kit starts runs isolated where the operating system allows it:
+# no network, bounded memory, processes and file sizes, and no access to the
+# hidden checks, the gradebook, the sources or other students' work. The log
+# says which protections were in force and which the OS refused.
+c.NotebookClient.kernel_manager_class = "autograder.sandbox.kernel.SandboxedKernelManager"
+c.Sandbox.enabled = True
+c.Sandbox.memory_mb = 8192  # per process; None with a GPU
+c.Sandbox.max_processes = 1024  # processes and threads
+c.Sandbox.max_file_mb = 1024
+c.Sandbox.network = False
+# Output kept per cell; past it a note, and a print flood is dropped as it arrives.
+c.ExecuteWithDeadline.max_cell_output = 1_000_000  # characters
+# --- end of the sandbox block ---------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 from autograder import course_data
@@ -29,7 +30,10 @@ def _grade(args) -> None:
     from autograder.pipeline.grading import grade
     from autograder.pipeline.report import score_table
 
-    results = grade(root=args.curso, assignment=args.practica, students=args.alumno, profile=args.perfil, force=args.forzar)
+    results = grade(
+        root=args.curso, assignment=args.practica, students=args.alumno, profile=args.perfil, force=args.forzar,
+        progress=partial(print, flush=True), workers=args.trabajadores, scheduler=args.planificador,
+    )
     print(score_table(args.practica, results))
     print(f"Calificaciones en {Path(args.curso).resolve() / 'calificaciones' / (args.practica + '.csv')}")
 
@@ -69,6 +73,8 @@ def parser() -> argparse.ArgumentParser:
     grading.add_argument("--alumno", nargs="+", help="solo estos alumnos")
     grading.add_argument("--perfil", default="completo", **profile)
     grading.add_argument("--forzar", action="store_true", help="vuelve a corregir también las entregas ya corregidas sin cambios")
+    grading.add_argument("--trabajadores", type=int, metavar="N", help="entregas corregidas a la vez en esta máquina (por defecto, según sus núcleos y su memoria)")
+    grading.add_argument("--planificador", metavar="DIRECCIÓN", help="corrige en un clúster de Dask ya en marcha: la dirección de su planificador, p. ej. tcp://host:8786")
     grading.set_defaults(run=_grade)
 
     demo = commands.add_parser("demo", help="publica las prácticas y corrige las entregas de ejemplo de examples/")

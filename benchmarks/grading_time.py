@@ -50,11 +50,12 @@ def children_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def nbclient_alone(course: Path, profile: str) -> float:
+def nbclient_alone(course: Path, profile: str, submission: Path = SUBMISSION, config=None) -> float:
+    """Seconds nbclient alone takes to execute ``submission``; ``config``: the kernel's (default: the course's)."""
     workdir = course / "release" / ASSIGNMENT
-    notebook = nbformat.read(SUBMISSION, as_version=4)
+    notebook = nbformat.read(submission, as_version=4)
     with kernel_environment(profile):
-        client = NotebookClient(notebook, config=load_config(course), timeout=3600, allow_errors=True,
+        client = NotebookClient(notebook, config=config or load_config(course), timeout=3600, allow_errors=True,
                                 resources={"metadata": {"path": str(workdir)}})
         return timed(client.execute)
 

@@ -3,7 +3,9 @@
 Each assignment's table (``tests/<práctica>/scenarios.py``) names its scenarios
 after the case they cover and lists the autograded test cells each must fail,
 so its exact score is the assignment's automatic points minus theirs. The
-notebooks are committed under ``tests/<práctica>/escenarios/``:
+notebooks are committed under ``tests/<práctica>/escenarios/``, and the
+adversarial corpus (``tests/adversarial/cases.py``) under
+``tests/adversarial/entregas/``:
 
     python -m tests.scenarios --update   # rewrite the stale ones
 """
@@ -41,8 +43,15 @@ class Table:
     def folder(self) -> Path:
         return ROOT / "tests" / self.assignment / "escenarios"
 
+    @property
+    def label(self) -> str:
+        return self.assignment
+
     def notebook(self, name: str) -> Path:
         return self.folder / f"{name}.ipynb"
+
+    def build(self, name: str) -> str:
+        return build(self, name)
 
 
 def _without_solution_markers(source: str) -> str:
@@ -76,9 +85,17 @@ def tables() -> list[Table]:
     return [P1, P2]
 
 
-def stale(table: Table) -> list[str]:
+def collections() -> list:
+    """Every set of committed generated notebooks: the scenario tables and the adversarial corpus."""
+    from tests.adversarial.cases import CORPUS
+
+    return [*tables(), CORPUS]
+
+
+def stale(table) -> list[str]:
+    """Names of ``table``'s notebooks (a Table or the corpus) missing or not what it builds."""
     return [name for name in table.scenarios
-            if not table.notebook(name).exists() or table.notebook(name).read_text(encoding="utf-8") != build(table, name)]
+            if not table.notebook(name).exists() or table.notebook(name).read_text(encoding="utf-8") != table.build(name)]
 
 
 def main(argv=None) -> int:
@@ -86,12 +103,12 @@ def main(argv=None) -> int:
     parser.add_argument("--update", action="store_true", help="rewrite the committed scenario notebooks")
     args = parser.parse_args(argv)
     outdated = []
-    for table in tables():
+    for table in collections():
         for name in stale(table):
-            outdated.append(f"{table.assignment}/{name}")
+            outdated.append(f"{table.label}/{name}")
             if args.update:
                 table.folder.mkdir(exist_ok=True)
-                table.notebook(name).write_text(build(table, name), encoding="utf-8")
+                table.notebook(name).write_text(table.build(name), encoding="utf-8")
     print(("reescritos: " if args.update else "desactualizados: ") + (", ".join(outdated) or "ninguno"))
     return 0 if args.update or not outdated else 1
 

@@ -34,3 +34,13 @@ def test_an_unknown_profile_is_refused(course):
     """Does argparse refuse a profile that does not exist?"""
     with pytest.raises(SystemExit):
         main(["--curso", str(course), "corregir", "p1_normalizacion", "--perfil", "enorme"])
+
+
+def test_grading_passes_the_cluster_options_on(course, monkeypatch, capsys):
+    """Do --trabajadores and --planificador reach the grading function?"""
+    calls = []
+    monkeypatch.setattr("autograder.pipeline.grading.grade", lambda **options: calls.append(options) or [])
+    assert main(["--curso", str(course), "corregir", "p1_normalizacion", "--trabajadores", "3"]) == 0
+    assert main(["--curso", str(course), "corregir", "p1_normalizacion", "--planificador", "tcp://nodo:8786"]) == 0
+    assert [(call["workers"], call["scheduler"]) for call in calls] == [(3, None), (None, "tcp://nodo:8786")]
+    assert "Calificaciones de p1_normalizacion" in capsys.readouterr().out

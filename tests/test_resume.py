@@ -1,11 +1,12 @@
 """Grading again after a finished or killed run: only what is missing or changed is graded."""
 
+import contextlib
 import csv
-import os
-import signal
 import subprocess
 import sys
+import time
 
+import psutil
 from nbgrader.api import Gradebook
 
 from autograder.pipeline.grading import grade
@@ -52,19 +53,43 @@ def test_a_changed_submission_or_another_profile_is_graded_again(course):
 
 
 def test_a_run_killed_halfway_resumes_without_losing_or_duplicating_grades(course):
-    """After kill -9 in the middle of a class, does the next run grade only the rest, once each?"""
+    """After kill -9 of the grader in the middle of a class, do its workers and kernels die with it,
+    and does the next run grade only the rest, once each?"""
     students = ["ana", "bea", "carlos"]
     for student in students:
         submit(course, ASSIGNMENT, student, UNANSWERED)
     command = [sys.executable, "-m", "autograder.cli", "--curso", str(course), "corregir", ASSIGNMENT, "--perfil", "rapido"]
-    grader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
-    first_line = grader.stdout.readline()  # one submission graded, the next one under way
-    os.killpg(grader.pid, signal.SIGKILL)
+    grader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    first_line = grader.stdout.readline()  # one submission graded, the next ones under way
+    helpers = psutil.Process(grader.pid).children(recursive=True)  # Dask workers, their kernels
+    grader.kill()
     grader.wait()
-    assert first_line.startswith("[1/3] ana")
+    assert " 1/3 · " in first_line and "puntos automáticos" in first_line
+    assert helpers and not survivors(helpers)
+    first = first_line.split(" · ")[-1].split(":")[0]
     resumed = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    assert "[1/3] ana: 0/5 puntos automáticos (ya corregida, sin cambios" in resumed
+    assert f"{first}: 0/5 puntos automáticos (ya corregida, sin cambios)" in resumed
     assert sum("ya corregida" in line for line in resumed.splitlines()) < len(students)
     assert [row["alumno"] for row in rows(course)] == students
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "curso-dl") as gradebook:
         assert sorted(s.student.id for s in gradebook.assignment_submissions(ASSIGNMENT)) == students
+
+
+def survivors(processes, *, seconds=20.0):
+    """The commands of the processes still running after ``seconds``, killed then so that none outlives the test."""
+    deadline = time.monotonic() + seconds
+    while (alive := [process for process in processes if running(process)]) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    commands = []
+    for process in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            commands.append(" ".join(process.cmdline()[:4]))
+            process.kill()
+    return commands
+
+
+def running(process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

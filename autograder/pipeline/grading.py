@@ -1,27 +1,26 @@
-"""Grade the submissions of one assignment: nbgrader autograde, Spanish feedback, CSV."""
+"""Grade the submissions of one assignment on Dask: nbgrader autograde, Spanish feedback, CSV."""
 
 from __future__ import annotations
 
-import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from nbgrader.api import MissingEntry
-from nbgrader.converters import Autograde, GenerateFeedback
-from sqlalchemy.exc import SAWarning
 
-from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook, run_nbgrader
+from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook
 from autograder.pipeline.export import write_grades_csv
-from autograder.pipeline.failures import failure_reason, write_failure_feedback, zero_submission
+from autograder.pipeline.failures import write_failure_feedback, zero_submission
+from autograder.pipeline.grading_task import GradedSubmission, crashed_task, grade_submission, sees_course
 from autograder.pipeline.moodle import write_moodle_csv
+from autograder.pipeline.parallel import dask_client, run_each
+from autograder.pipeline.private_gradebook import assignment_gradebook, merge_results, quiet_gradebook, student_record
+from autograder.pipeline.progress import FEEDBACK_MISSING, Progress
 from autograder.pipeline.state import graded_state, save_state
 from autograder.pipeline.summary import write_report
 from autograder.pipeline.views import release
 
-
-FEEDBACK_MISSING = " (sin retroalimentación: ver logs/)"
+__all__ = ["FEEDBACK_MISSING", "StudentGrade", "grade", "submitted_students"]
 
 
 @dataclass(frozen=True)
@@ -50,11 +49,17 @@ def grade(
     profile: str = "completo",
     force: bool = False,
     progress: Callable[[str], None] = print,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> list[StudentGrade]:
-    """Autograde every submission of ``assignment``, one student at a time.
+    """Autograde every submission of ``assignment`` in parallel on Dask.
 
-    A submission nbgrader cannot grade (broken notebook, dead kernel) scores 0
-    with a Spanish reason in its feedback; the batch goes on. Writes
+    Each submission is a Dask task that grades it against a private gradebook
+    (``grading_task``), on a local cluster of ``workers`` processes or on the
+    cluster whose scheduler is at ``scheduler``; this process alone writes the
+    course gradebook, merging each result as it arrives. A submission nbgrader
+    cannot grade (broken notebook, dead kernel, crashed task) scores 0 with a
+    Spanish reason in its feedback; the batch goes on. Writes
     ``feedback/<student>/<assignment>/`` and, in ``calificaciones/``, the
     assignment's CSV, its histogram and summary, and ``moodle.csv`` (every
     assignment of the gradebook, for Moodle's grade import).
@@ -69,18 +74,23 @@ def grade(
     config = load_config(root)
     if not _in_gradebook(config, assignment):
         release(root=root, assignment_ids=[assignment])
-    results, started = [], time.monotonic()
-    with kernel_environment(profile), warnings.catch_warnings():
-        warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session warnings, not the instructor's business
-        for done, student in enumerate(students, start=1):
-            state = None if force else graded_state(root, assignment, student, profile)
-            if state is None:
-                results.append(_grade_one(root, config, assignment, student))
-                if not results[-1].feedback_missing:  # otherwise the next run tries again
-                    save_state(root, assignment, student, profile=profile, failure=results[-1].failure)
-            else:
-                results.append(_recorded_grade(config, assignment, student, 0.0, failure=state["motivo"]))
-            progress(_progress_line(results[-1], done, len(students), time.monotonic() - started, again=state is None))
+    states = {student: None if force else graded_state(root, assignment, student, profile) for student in students}
+    pending = [student for student, state in states.items() if state is None]
+    tracker, results = Progress(total=len(students), to_grade=len(pending), emit=progress), {}
+    for student in students:
+        if states[student] is not None:
+            results[student] = _recorded_grade(config, assignment, student, 0.0, failure=states[student]["motivo"])
+            tracker.report(results[student], graded_now=False)
+    if pending:
+        jobs = _jobs(root, config, assignment, pending, profile)
+        # The profile is checked here, before any worker starts; each task sets it on its own worker.
+        with kernel_environment(profile), quiet_gradebook(), dask_client(workers=workers, scheduler=scheduler) as client:
+            _check_workers(client, root)
+            for student, outcome in run_each(client=client, function=grade_submission, jobs=jobs):
+                graded = outcome if isinstance(outcome, GradedSubmission) else crashed_task(student=student, error=outcome)
+                results[student] = _record(root, config, assignment, profile, graded)
+                tracker.report(results[student], graded_now=True)
+    results = [results[student] for student in students]
     grades = root / "calificaciones"
     write_grades_csv(config, assignment, results, grades / f"{assignment}.csv")
     write_moodle_csv(config, grades / "moodle.csv")
@@ -88,23 +98,48 @@ def grade(
     return results
 
 
-def _grade_one(root: Path, config, assignment: str, student: str) -> StudentGrade:
-    started = time.monotonic()
-    result = run_nbgrader(config, Autograde, assignment=assignment, student=student, force=True, create_student=True)
-    failure, feedback_missing = None, False
-    if result["success"]:
-        result = run_nbgrader(config, GenerateFeedback, assignment=assignment, student=student, force=True)
-        feedback_missing = not result["success"]
-    else:
-        failure = failure_reason(result)
-        with open_gradebook(config) as gradebook:
-            zero_submission(gradebook, assignment, student)
-        write_failure_feedback(root / "feedback" / student / assignment / f"{assignment}.html", assignment, failure)
-    if not result["success"]:
-        log = root / "logs" / assignment / f"{student}.log"
+def _jobs(root: Path, config, assignment: str, students: list[str], profile: str) -> dict[str, dict]:
+    """The arguments of each student's grading task."""
+    with open_gradebook(config) as gradebook:
+        private = assignment_gradebook(gradebook=gradebook, assignment=assignment)
+        return {
+            student: {
+                "root": str(root), "assignment": assignment, "student": student, "profile": profile, "gradebook": private,
+                "record": student_record(gradebook=gradebook, assignment=assignment, student=student),
+            }
+            for student in students
+        }
+
+
+def _check_workers(client, root: Path) -> None:
+    """Workers that cannot grade would zero the whole class: they must run this kit and see the course folder."""
+    try:
+        seen = client.run(sees_course, root=str(root))
+    except Exception as error:  # typically, autograder cannot be imported there
+        raise CourseError(f"Los trabajadores de Dask no pueden ejecutar el kit ({error}): necesitan su mismo entorno de Python.") from error
+    if blind := sorted(worker for worker, sees in seen.items() if not sees):
+        raise CourseError(
+            f"Los trabajadores de Dask {', '.join(blind)} no ven la carpeta del curso {root}: "
+            "necesitan un sistema de ficheros compartido, montado en la misma ruta."
+        )
+
+
+def _record(root: Path, config, assignment: str, profile: str, graded: GradedSubmission) -> StudentGrade:
+    """Merge one task's outcome into the gradebook, then its failure feedback and log, then (last) its state."""
+    with open_gradebook(config) as gradebook:
+        if graded.failure:
+            zero_submission(gradebook, assignment, graded.student)
+        else:
+            merge_results(gradebook=gradebook, assignment=assignment, student=graded.student, results=graded.results)
+    if graded.failure:
+        write_failure_feedback(root / "feedback" / graded.student / assignment / f"{assignment}.html", assignment, graded.failure)
+    if graded.log:
+        log = root / "logs" / assignment / f"{graded.student}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(f"{result.get('log', '')}\n{result.get('error') or ''}", encoding="utf-8")
-    return _recorded_grade(config, assignment, student, time.monotonic() - started, failure, feedback_missing)
+        log.write_text(graded.log, encoding="utf-8")
+    if not (graded.feedback_missing or graded.crashed):  # otherwise the next run tries again
+        save_state(root, assignment, graded.student, profile=profile, failure=graded.failure)
+    return _recorded_grade(config, assignment, graded.student, graded.seconds, graded.failure, graded.feedback_missing)
 
 
 def _recorded_grade(config, assignment: str, student: str, seconds: float, failure=None, feedback_missing=False) -> StudentGrade:
@@ -130,12 +165,3 @@ def _in_gradebook(config, assignment: str) -> bool:
             return bool(gradebook.find_assignment(assignment).notebooks)
         except MissingEntry:
             return False
-
-
-def _progress_line(last: StudentGrade, done: int, total: int, elapsed: float, again: bool = True) -> str:
-    left = elapsed / done * (total - done)
-    state = f"NO CORREGIDA: {last.failure}" if last.failure else f"{last.auto_score:g}/{last.max_auto_score:g} puntos automáticos"
-    if last.feedback_missing:
-        state += FEEDBACK_MISSING
-    timing = f"{last.seconds:.0f} s" if again else "ya corregida, sin cambios"
-    return f"[{done}/{total}] {last.student}: {state} ({timing}; quedan ~{left / 60:.1f} min)"

@@ -1,0 +1,77 @@
+"""What one Dask task does: grade one submission with nbgrader against a private gradebook.
+
+The task writes ``autograded/<student>/`` and ``feedback/<student>/`` in the
+course root (on a filesystem the driver shares) and returns plain data; it
+never writes the course gradebook.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.converters import Autograde, GenerateFeedback
+
+from autograder.pipeline.course import CONFIG_FILE, kernel_environment, load_config, open_gradebook, run_nbgrader
+from autograder.pipeline.failures import failure_reason
+from autograder.pipeline.private_gradebook import add_student_record, autograded_results, quiet_gradebook
+
+
+@dataclass(frozen=True)
+class GradedSubmission:
+    student: str
+    seconds: float
+    results: dict | None = None  # autograded_results of the private gradebook; None if not graded
+    failure: str | None = None  # Spanish reason when the submission could not be graded
+    feedback_missing: bool = False  # graded, but nbgrader could not write the feedback
+    log: str = ""  # nbgrader's log (or the traceback) when something failed
+    crashed: bool = False  # the task raised or its worker died: no verdict on the notebook, the next run tries again
+
+
+def grade_submission(
+    *, root: str, assignment: str, student: str, profile: str, gradebook: bytes, record: dict
+) -> GradedSubmission:
+    """nbgrader's Autograde and GenerateFeedback for one submission.
+
+    ``gradebook`` is an ``assignment_gradebook`` and ``record`` the student's
+    ``student_record``: together, the private gradebook the task grades in.
+    """
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="autograder-") as scratch, kernel_environment(profile), quiet_gradebook():
+        private = Path(scratch) / "gradebook.db"
+        private.write_bytes(gradebook)
+        config = load_config(Path(root))
+        config.CourseDirectory.db_url = f"sqlite:///{private}"
+        with open_gradebook(config) as opened:
+            add_student_record(gradebook=opened, assignment=assignment, record=record)
+        result = run_nbgrader(config, Autograde, assignment=assignment, student=student, force=True, create_student=True)
+        if not result["success"]:
+            return GradedSubmission(student, time.monotonic() - started, failure=failure_reason(result), log=_log(result))
+        feedback = run_nbgrader(config, GenerateFeedback, assignment=assignment, student=student, force=True)
+        with open_gradebook(config) as opened:
+            results = autograded_results(gradebook=opened, assignment=assignment, student=student)
+    return GradedSubmission(
+        student,
+        time.monotonic() - started,
+        results=results,
+        feedback_missing=not feedback["success"],
+        log="" if feedback["success"] else _log(feedback),
+    )
+
+
+def sees_course(*, root: str) -> bool:
+    """Whether this worker sees the course folder (run on every worker before grading)."""
+    return (Path(root) / CONFIG_FILE).is_file()
+
+
+def crashed_task(*, student: str, error: BaseException) -> GradedSubmission:
+    """A task that raised, or whose worker died: the submission is not graded."""
+    log = "".join(traceback.format_exception(error))
+    return GradedSubmission(student, 0.0, failure=failure_reason({"error": log}), log=log, crashed=True)
+
+
+def _log(result: dict) -> str:
+    return f"{result.get('log', '')}\n{result.get('error') or ''}"

@@ -1,0 +1,102 @@
+"""Dask distributed: a local cluster sized for this machine, or an existing cluster, and jobs run on it.
+
+A local cluster has single-threaded worker processes, one job each at a time.
+The machine's cores are shared among them through the thread counts that the
+libraries of the students' kernels read from the environment, which a kernel
+inherits from its worker: TensorFlow reads TF_NUM_INTRAOP_THREADS,
+TF_NUM_INTEROP_THREADS and OMP_NUM_THREADS, numpy OPENBLAS_NUM_THREADS (or
+MKL_NUM_THREADS). Dask itself starts every worker with one OpenMP, MKL and
+OpenBLAS thread unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import logging
+import os
+import warnings
+from typing import Callable, Iterator
+
+from distributed import Client, LocalCluster, as_completed
+from distributed.utils import silence_logging_cmgr
+
+from autograder.pipeline.course import CourseError
+
+MEMORY_PER_WORKER = 3 * 2**30  # a kernel training on the full data set, and nbgrader around it
+THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+CONNECT_TIMEOUT = "30s"
+
+
+def machine_cores() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def default_workers() -> int:
+    """One worker per core, as many as the memory holds."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(1, min(machine_cores(), memory // MEMORY_PER_WORKER))
+
+
+def thread_environment(*, workers: int) -> dict[str, str]:
+    """Each worker's share of the machine's cores, for the libraries of its kernels."""
+    return dict.fromkeys(THREAD_VARIABLES, str(max(1, machine_cores() // workers)))
+
+
+@contextlib.contextmanager
+def dask_client(*, workers: int | None = None, scheduler: str | None = None):
+    """A Dask client: of the cluster whose scheduler is at ``scheduler``, or of a local cluster of ``workers`` processes."""
+    if workers is not None and scheduler:
+        raise CourseError("Con --planificador el número de trabajadores lo decide el clúster: no uses --trabajadores.")
+    if workers is not None and workers < 1:
+        raise CourseError("Hace falta al menos un trabajador.")
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_quiet_dask())
+        if scheduler:
+            try:
+                client = stack.enter_context(Client(scheduler, timeout=CONNECT_TIMEOUT))
+            except OSError as error:
+                raise CourseError(f"No se pudo conectar con el planificador de Dask en {scheduler}: {error}") from error
+        else:
+            workers = workers or default_workers()
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                silence_logs=logging.ERROR, env=thread_environment(workers=workers),
+            ))
+            client = stack.enter_context(Client(cluster))
+        yield client
+
+
+def run_each(*, client, function: Callable, jobs: dict[str, dict]) -> Iterator[tuple[str, object]]:
+    """``function(**kwargs)`` for every job on the cluster: yields ``(key, result)`` as each one finishes.
+
+    No more jobs are handed to the cluster than it has threads, so a worker
+    holds only the job it runs: when a worker dies, no other job dies with it.
+    A job that raised, or whose worker died, yields its exception instead of a result.
+    """
+    waiting, keys, running = collections.deque(jobs.items()), {}, as_completed()
+
+    def hand_out() -> None:
+        while waiting and len(keys) < max(1, sum(client.nthreads().values())):
+            key, kwargs = waiting.popleft()
+            future = client.submit(function, pure=False, **kwargs)
+            keys[future] = key
+            running.add(future)
+
+    hand_out()
+    for future in running:
+        try:
+            outcome = future.result()
+        except Exception as error:  # the job's own exception, or Dask's when its worker died
+            outcome = error
+        key = keys.pop(future)
+        hand_out()
+        yield key, outcome
+
+
+@contextlib.contextmanager
+def _quiet_dask():
+    """Dask's own logs and warnings stay off the instructor's console; errors still show."""
+    with silence_logging_cmgr(logging.ERROR), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="distributed")
+        yield

@@ -1,0 +1,56 @@
+"""The kernel's private folder: its home, temporary files, ZeroMQ sockets, connection file and report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @classmethod
+    def create(cls) -> Workspace:
+        workspace = cls(Path(tempfile.mkdtemp(prefix="autograder-kernel-")))  # mode 700
+        for folder in (workspace.home, workspace.tmp, workspace.sockets):
+            folder.mkdir()
+        return workspace
+
+    @property
+    def home(self) -> Path:
+        return self.root / "home"
+
+    @property
+    def tmp(self) -> Path:
+        return self.root / "tmp"
+
+    @property
+    def sockets(self) -> Path:
+        """ZeroMQ's IPC sockets: an absolute path, valid whatever the kernel's working folder."""
+        return self.root / "sockets"
+
+    @property
+    def connection_file(self) -> Path:
+        return self.root / "connection.json"
+
+    @property
+    def report(self) -> Path:
+        return self.root / "report.json"
+
+    def environment(self) -> dict[str, str]:
+        """Where the kernel's libraries write their configuration and temporary files."""
+        return {"HOME": str(self.home), "TMPDIR": str(self.tmp), "MPLCONFIGDIR": str(self.home / ".matplotlib")}
+
+    def read_report(self) -> dict | None:
+        """What the launcher applied; None until it has written it whole."""
+        try:
+            return json.loads(self.report.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)

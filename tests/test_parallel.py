@@ -1,0 +1,111 @@
+"""Grading on Dask: one code path for any number of workers, quiet, and a crash costs one submission only."""
+
+import os
+
+import dask
+import pytest
+from distributed import KilledWorker, LocalCluster
+
+from autograder.pipeline import grading, parallel
+from autograder.pipeline.course import CourseError
+from autograder.pipeline.failures import UNKNOWN
+from autograder.pipeline.grading import StudentGrade, grade
+from autograder.pipeline.grading_task import crashed_task
+from autograder.pipeline.parallel import THREAD_VARIABLES, dask_client, machine_cores, run_each
+from autograder.pipeline.progress import Progress
+from tests.conftest import ROOT, submit
+from tests.scenarios import tables
+
+P1, P2 = tables()
+ASSIGNMENT = P2.assignment
+CHEAP_SUBMISSIONS = {  # graded in seconds: nothing to train
+    "ana": P2.notebook("sin_cambios"),
+    "bea": P1.notebook("cuaderno_roto"),
+    "carlos": ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+}
+
+
+def test_one_worker_and_two_workers_write_the_same_grades(course):
+    """Do a serial run (1 worker) and a parallel one (2 workers, grading everything again) write byte-identical grade files?"""
+    for student, notebook in CHEAP_SUBMISSIONS.items():
+        submit(course, ASSIGNMENT, student, notebook.read_text(encoding="utf-8"))
+    written = {}
+    for workers in (1, 2):
+        lines = []
+        results = grade(root=course, assignment=ASSIGNMENT, profile="rapido", force=True, workers=workers, progress=lines.append)
+        assert [result.student for result in results] == list(CHEAP_SUBMISSIONS)
+        assert len(lines) == 3 and not any("ya corregida" in line for line in lines)
+        written[workers] = [(course / "calificaciones" / name).read_bytes() for name in (f"{ASSIGNMENT}.csv", "moodle.csv")]
+    assert written[1] == written[2]
+    assert "no es un JSON válido" in written[2][0].decode("utf-8")
+
+
+def test_each_local_worker_runs_one_job_with_its_share_of_the_cores(capfd):
+    """Does each local worker run one submission at a time, pass its share of the cores on to its kernels, and keep Dask quiet?"""
+    with dask_client(workers=2) as client:
+        assert list(client.nthreads().values()) == [1, 1]
+        environments = client.run(lambda: {name: os.environ.get(name) for name in THREAD_VARIABLES})
+        results = dict(run_each(client=client, function=lambda x: x * 2, jobs={"a": {"x": 1}, "b": {"x": 2}}))
+    share = str(max(1, machine_cores() // 2))
+    assert all(environment == dict.fromkeys(THREAD_VARIABLES, share) for environment in environments.values())
+    assert results == {"a": 2, "b": 4}
+    assert capfd.readouterr() == ("", "")
+
+
+def test_a_job_that_raises_or_kills_its_worker_costs_only_itself():
+    """Does a job whose code raises, or whose worker process dies, yield its error while the others finish?"""
+
+    def job(action):
+        if action == "raise":
+            raise ValueError("roto")
+        if action == "die":
+            os._exit(1)
+        return action
+
+    jobs = {student: {"action": action} for student, action in [("ana", "ok"), ("bea", "raise"), ("carlos", "die"), ("david", "ok")]}
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), dask_client(workers=2) as client:
+        results = dict(run_each(client=client, function=job, jobs=jobs))
+    assert (results["ana"], results["david"]) == ("ok", "ok")
+    assert isinstance(results["bea"], ValueError) and isinstance(results["carlos"], KilledWorker)
+    failed = crashed_task(student="carlos", error=results["carlos"])
+    assert failed.failure == UNKNOWN and "KilledWorker" in failed.log and failed.crashed
+
+
+def test_an_existing_cluster_is_used_through_its_scheduler_address():
+    """Does --planificador run the jobs on the cluster already running at that address?"""
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster:
+        with dask_client(scheduler=cluster.scheduler_address) as client:
+            assert dict(run_each(client=client, function=lambda x: x + 1, jobs={"a": {"x": 1}})) == {"a": 2}
+
+
+def test_workers_that_do_not_see_the_course_folder_stop_the_run(tmp_path):
+    """Is a cluster whose workers lack the course folder refused before it zeroes a whole class?"""
+    with dask_client(workers=1) as client, pytest.raises(CourseError, match="no ven la carpeta del curso"):
+        grading._check_workers(client, tmp_path)
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"workers": 2, "scheduler": "tcp://127.0.0.1:8786"}, "no uses --trabajadores"),
+    ({"workers": 0}, "al menos un trabajador"),
+    ({"scheduler": "tcp://127.0.0.1:9"}, "No se pudo conectar con el planificador"),
+])
+def test_wrong_cluster_options_are_spanish_errors(monkeypatch, options, words):
+    """Are contradictory options and an unreachable scheduler reported in Spanish?"""
+    monkeypatch.setattr(parallel, "CONNECT_TIMEOUT", "1s")
+    with pytest.raises(CourseError, match=words):
+        with dask_client(**options):
+            pass
+
+
+def test_the_progress_line_shows_the_bar_counts_failures_time_left_and_the_result():
+    """Does each line give the bar, done/total, failures, time left and the student's result?"""
+    lines = []
+    progress = Progress(total=3, to_grade=2, emit=lines.append)
+    progress.report(StudentGrade("ana", 0.0, 5.0, 0.0, 5.0, False, 0.0), graded_now=False)
+    progress.report(StudentGrade("bea", 0.0, 5.0, 0.0, 5.0, False, 31.0, failure="Cuaderno dañado."), graded_now=True)
+    progress.report(StudentGrade("carlos", 4.5, 5.0, 0.0, 5.0, True, 52.0), graded_now=True)
+    assert lines[0] == "[████░░░░░░░░] 1/3 · 0 sin corregir · calculando el tiempo que queda · ana: 0/5 puntos automáticos (ya corregida, sin cambios)"
+    assert lines[1].startswith("[████████░░░░] 2/3 · 1 sin corregir · quedan ~")
+    assert lines[1].endswith(" · bea: NO CORREGIDA: Cuaderno dañado. (31 s)")
+    assert lines[2] == "[████████████] 3/3 · 1 sin corregir · quedan ~0.0 min · carlos: 4.5/5 puntos automáticos (52 s)"
+

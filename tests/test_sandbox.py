@@ -1,0 +1,234 @@
+"""The sandbox of the student's kernel, on real kernels started as the grader starts them.
+
+The notebooks run in a course-like folder: the kernel works in
+``autograded/alumno/p/`` next to a gradebook, sources and another student's work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import logging
+import os
+import resource
+import signal
+from pathlib import Path
+
+import nbformat
+import pytest
+from traitlets.log import get_logger
+
+from autograder import course_data
+from autograder.pipeline.course import load_config
+from autograder.pipeline.deadline import DIED_BEFORE, DIED_HERE, KERNEL_DIED, ExecuteWithDeadline
+from autograder.sandbox.kernel import SandboxedKernelManager
+from tests.conftest import ROOT
+
+CHECKS = ROOT / "autograder" / "checks" / "thresholds.py"
+
+PROBE = """
+import json, os, socket
+from pathlib import Path
+
+def attempt(action):
+    try:
+        action()
+        return "ok"
+    except PermissionError:
+        return "denied"
+"""
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    """A course folder with everything a student must not see, and a data cache outside it."""
+    root = tmp_path_factory.mktemp("curso")
+    for secret in ("gradebook.db", "source/p/p.ipynb", "submitted/otro/p/p.ipynb", "autograded/otro/p/p.ipynb",
+                   "feedback/otro/p/p.html", "calificaciones/p.csv", "logs/corregir.log"):
+        (root / secret).parent.mkdir(parents=True, exist_ok=True)
+        (root / secret).write_text("secreto")
+    (root / "autograded" / "alumno" / "p").mkdir(parents=True)
+    (root / "autograded" / "alumno" / "p" / "course_data.py").write_text("# datos")
+    (root / "datos").mkdir()
+    (root / "datos" / "mnist.npz").write_text("imágenes")
+    return root
+
+
+@pytest.fixture(scope="module")
+def config(course):
+    """The course configuration, without the kernel extensions (they import keras: slow here)."""
+    config = load_config(ROOT)
+    config.NotebookClient.extra_arguments = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(course_data.CACHE_ENV, str(course / "datos"))
+        yield config
+
+
+def run(config, course: Path, *sources: str, timeout: int = 60) -> nbformat.NotebookNode:
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    workdir = course / "autograded" / "alumno" / "p"
+    ExecuteWithDeadline(config=config, timeout=timeout).preprocess(notebook, {"metadata": {"path": str(workdir)}})
+    return notebook
+
+
+def printed(cell) -> str:
+    return "".join(o.text for o in cell.outputs if o.output_type == "stream")
+
+
+def errors(cell) -> list[str]:
+    return [o.ename for o in cell.outputs if o.output_type == "error"]
+
+
+@pytest.fixture(scope="module")
+def probed(config, course):
+    """One sandboxed kernel tries to read, write, connect, signal the grader and allocate 10 GB."""
+    reads = {"checks": CHECKS, "gradebook": course / "gradebook.db", "source": course / "source/p/p.ipynb",
+             "submitted": course / "submitted/otro/p/p.ipynb", "other": course / "autograded/otro/p/p.ipynb",
+             "feedback": course / "feedback/otro/p/p.html", "grades": course / "calificaciones/p.csv",
+             "logs": course / "logs/corregir.log", "own": course / "autograded/alumno/p/course_data.py",
+             "data": course / "datos/mnist.npz"}
+    writes = {"own": course / "autograded/alumno/p/nuevo.txt", "evidence": course / "autograded/alumno/p/.evidencia/a",
+              "course": course / "nuevo.txt", "data": course / "datos/nuevo.txt", "tmp": Path("/tmp/nuevo.txt")}
+    return run(
+        config, course,
+        PROBE + f"print(json.dumps({{k: attempt(lambda p=p: Path(p).read_bytes()) for k, p in {_paths(reads)}.items()}}))",
+        "Path('.evidencia').mkdir()\n"
+        f"print(json.dumps({{k: attempt(lambda p=p: Path(p).write_text('x')) for k, p in {_paths(writes)}.items()}}))",
+        "socket.create_connection(('1.1.1.1', 80), timeout=5)",
+        f"os.kill({os.getpid()}, 0)",
+        "import numpy as np\nx = np.ones(10 * 2**30, dtype=np.uint8)",
+        "print('sigue vivo')",
+    )
+
+
+def _paths(paths: dict[str, Path]) -> str:
+    return repr({name: str(path) for name, path in paths.items()})
+
+
+def test_the_kernel_reads_its_folder_and_the_data_but_nothing_hidden(probed):
+    """Can the kernel read its own folder and the data cache, but not the checks, gradebook, sources or other students?"""
+    results = json.loads(printed(probed.cells[0]))
+    assert results.pop("own") == results.pop("data") == "ok"
+    assert set(results.values()) == {"denied"}, results
+
+
+def test_the_kernel_writes_only_in_its_folder(probed):
+    """Can the kernel write in its folder (evidence included) and nowhere else?"""
+    results = json.loads(printed(probed.cells[1]))
+    assert results == {"own": "ok", "evidence": "ok", "course": "denied", "data": "denied", "tmp": "denied"}
+
+
+def test_a_network_call_from_the_kernel_fails(probed):
+    """Does a network call from the student's kernel fail?"""
+    assert errors(probed.cells[2]) == ["OSError"]
+
+
+def test_the_kernel_cannot_signal_the_grader(probed):
+    """Is the grader's process out of the kernel's reach (unseen in its PID namespace, or refused by Landlock)?"""
+    assert errors(probed.cells[3]) in (["ProcessLookupError"], ["PermissionError"])
+
+
+def test_a_huge_allocation_fails_in_its_cell_and_the_kernel_lives_on(probed):
+    """Does a 10 GB allocation raise MemoryError, and does the next cell still run?"""
+    assert errors(probed.cells[4]) == ["MemoryError"]
+    assert printed(probed.cells[5]) == "sigue vivo\n"
+
+
+def test_a_fork_bomb_is_contained_and_nothing_survives_the_kernel(config, course):
+    """Does the process limit stop a fork bomb, its timeout end it, and nothing it started outlive the kernel?"""
+    config = copy.deepcopy(config)
+    config.Sandbox.max_processes = 64
+    config.ExecuteWithDeadline.iopub_timeout = 5
+    notebook = run(
+        config, course,
+        "import os, time\nprint(os.readlink('/proc/self/ns/pid'))",
+        # Children that leave the session, as daemons do, and sleep.
+        "children = 0\ntry:\n    while True:\n        if os.fork() == 0:\n            os.setsid()\n"
+        "            time.sleep(600)\n        children += 1\nexcept OSError:\n    print(children)",
+        "while True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+        timeout=5,
+    )
+    namespace = printed(notebook.cells[0]).strip()
+    assert 0 < int(printed(notebook.cells[1])) < 64
+    assert "CellTimeoutError" in errors(notebook.cells[2])
+    assert not _processes_in(namespace)
+
+
+def test_a_dead_kernel_costs_its_cell_and_the_later_ones_only(config, course):
+    """Does os._exit cost that cell and the later ones, with a Spanish reason, while earlier output stays?"""
+    notebook = run(config, course, "print('antes')", "import os\nos._exit(1)", "print('después')")
+    assert printed(notebook.cells[0]) == "antes\n"
+    assert [(o.ename, o.evalue) for o in notebook.cells[1].outputs] == [(KERNEL_DIED, DIED_HERE)]
+    assert [(o.ename, o.evalue) for o in notebook.cells[2].outputs] == [(KERNEL_DIED, DIED_BEFORE)]
+
+
+def test_a_gigabyte_of_output_is_capped(config, course):
+    """Is a 1 GB print flood cut to the cell's allowance with a note, without the grader's memory growing?"""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    notebook = run(config, course, "for _ in range(1000):\n    print('x' * 10**6)", "print('fin')")
+    kept = printed(notebook.cells[0])
+    assert kept.startswith("x" * 1000) and len(kept) < 1_000_200
+    assert kept.endswith("(salida recortada: esta celda escribió más de 1.000.000 caracteres; el resto no se guarda)\n")
+    assert printed(notebook.cells[1]) == "fin\n"
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 300 * 1024  # KiB
+
+
+def test_the_kernel_dies_with_its_launcher(tmp_path):
+    """If the process the grader started dies (as when the grader is killed), does the kernel die with it?"""
+
+    async def kill_the_launcher() -> str:
+        manager = SandboxedKernelManager()
+        await manager.start_kernel(cwd=str(tmp_path))
+        client = manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            texts = []
+            await client.execute_interactive("import os; print(os.readlink('/proc/self/ns/pid'))",
+                                             output_hook=lambda msg: texts.append(msg["content"].get("text", "")))
+            os.kill(manager.provisioner.pid, signal.SIGKILL)
+            await asyncio.sleep(1)
+            return "".join(texts).strip()
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel(now=True)
+
+    namespace = asyncio.run(kill_the_launcher())
+    assert namespace.startswith("pid:[")
+    assert not _processes_in(namespace)
+
+
+def test_without_namespaces_the_kernel_runs_and_the_log_says_what_is_missing(config, course, tmp_path, caplog,
+                                                                               monkeypatch):
+    """With no unshare on the PATH, does the kernel still run, offline, and is the missing isolation logged?"""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    logger = get_logger()  # the kernel manager's
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.WARNING, logger=logger.name):
+            notebook = run(config, course, "import socket\nsocket.create_connection(('1.1.1.1', 80), timeout=5)")
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert errors(notebook.cells[0]) == ["PermissionError"]  # Landlock's TCP rule
+    warning = next(r.getMessage() for r in caplog.records if "se ejecuta sin" in r.getMessage())
+    assert "espacio de nombres de red" in warning and "espacio de nombres de PID" in warning
+
+
+def test_the_course_runs_kernels_in_the_sandbox():
+    """Does the course configuration start every kernel through the sandbox?"""
+    config = load_config(ROOT)
+    assert config.NotebookClient.kernel_manager_class == "autograder.sandbox.kernel.SandboxedKernelManager"
+    assert config.Sandbox.enabled and not config.Sandbox.network
+
+
+def _processes_in(pid_namespace: str) -> list[int]:
+    """Pids of the processes in a PID namespace (as '/proc/<pid>/ns/pid' names it)."""
+    found = []
+    for link in Path("/proc").glob("[0-9]*/ns/pid"):
+        try:
+            if os.readlink(link) == pid_namespace:
+                found.append(int(link.parent.parent.name))
+        except OSError:
+            continue
+    return found
