@@ -75,7 +75,7 @@ c.NotebookClient.extra_arguments = [
 c.NotebookClient.kernel_manager_class = "autograder.sandbox.kernel.SandboxedKernelManager"
 c.Sandbox.enabled = True
 c.Sandbox.memory_mb = 8192  # per process; None with a GPU
-c.Sandbox.max_processes = 1024  # processes and threads
+c.Sandbox.max_processes = 512  # processes and threads
 c.Sandbox.max_file_mb = 1024
 c.Sandbox.network = False
 # Output kept per cell; past it a note, and a print flood is dropped as it arrives.

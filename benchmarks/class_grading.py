@@ -417,6 +417,7 @@ class ResumeRun:
     state_files_at_kill: int
     gradebook_at_kill: int
     processes_killed: int
+    survivors: int
     second_seconds: float
     second_rc: int
     skipped: list[str]
@@ -439,8 +440,11 @@ def gradebook_count(course: Path) -> Counter:
         return Counter(s.student.id for s in gradebook.assignment_submissions(ASSIGNMENT))
 
 
-def kill_tree(process: subprocess.Popen) -> int:
-    """SIGKILL the grader, its process group and every descendant (the kernels run in sessions of their own)."""
+def kill_tree(process: subprocess.Popen) -> tuple[int, int]:
+    """SIGKILL the grader, its process group and every descendant (the kernels run in sessions of their own).
+
+    Returns how many processes were killed and how many of them are still alive 10 s later.
+    """
     group = os.getpgid(process.pid)
     os.killpg(group, signal.SIGSTOP)  # nothing in the group starts a new process while the tree is listed
     descendants = psutil.Process(process.pid).children(recursive=True)
@@ -451,8 +455,8 @@ def kill_tree(process: subprocess.Popen) -> int:
         except psutil.NoSuchProcess:
             pass
     process.wait()
-    psutil.wait_procs(descendants, timeout=10)
-    return 1 + len(descendants)
+    _, alive = psutil.wait_procs(descendants, timeout=10)
+    return 1 + len(descendants), len(alive)
 
 
 def measure_resume(scratch: Path, submissions: list[Submission]) -> ResumeRun:
@@ -470,7 +474,7 @@ def measure_resume(scratch: Path, submissions: list[Submission]) -> ResumeRun:
         while not state_files(course) and grader.poll() is None and time.monotonic() - started < KILL_WAIT:
             time.sleep(0.1)
         killed = grader.poll() is None
-        processes = kill_tree(grader) if killed else 0
+        processes, survivors = kill_tree(grader) if killed else (0, 0)
         first_seconds = time.monotonic() - started
     reader.join(timeout=10)
     at_kill = [path.name.removesuffix(".estado.json") for path in state_files(course)]
@@ -492,7 +496,7 @@ def measure_resume(scratch: Path, submissions: list[Submission]) -> ResumeRun:
     shutil.rmtree(course)
     return ResumeRun(
         students=[s.student for s in submissions], killed=killed, first_seconds=first_seconds,
-        state_files_at_kill=len(at_kill), gradebook_at_kill=in_gradebook, processes_killed=processes,
+        state_files_at_kill=len(at_kill), gradebook_at_kill=in_gradebook, processes_killed=processes, survivors=survivors,
         second_seconds=second_seconds, second_rc=rc, skipped=skipped, graded=graded,
         per_student={s.student: per_student.get(s.student, 0) for s in submissions}, csv_rows=rows,
         peak_mb=max(memory.peak_mb, second_memory.peak_mb),
@@ -530,7 +534,7 @@ def report(submissions, plain: PlainRun | None, kits: list[KitRun], nbclient: di
     n = len(submissions)
     points = grade_cell_points()
     by_workers = {kit.workers: kit for kit in kits}
-    one = by_workers.get(1) or by_workers.get(None)
+    one = by_workers.get(1) or by_workers.get(None)  # the reference run: one worker
     print("\n=== Por entrega ===")
     headers = ["alumno", "tipo", "escenario", "esperado"]
     headers += ["nbgrader s"] if plain else []
@@ -547,6 +551,10 @@ def report(submissions, plain: PlainRun | None, kits: list[KitRun], nbclient: di
                 for kit in kits]
         rows.append(row)
     print(table(headers, rows, "<<<>" + ">" * (len(headers) - 4)))
+    print("esperado: puntos automáticos según la tabla de escenarios (tests/p1_normalizacion/scenarios.py)."
+          + (" nbgrader s: entre líneas consecutivas de su registro (sin el arranque de la aplicación;"
+             " la última incluye su cierre)." if plain else "")
+          + " kit s: StudentGrade.seconds (la tarea de Dask: autograde y retroalimentación).")
 
     print("\n=== Comprobaciones ===")
     if len(kits) >= 2:
@@ -574,8 +582,8 @@ def report(submissions, plain: PlainRun | None, kits: list[KitRun], nbclient: di
             theirs = plain.scores[s.student]
             why = ("nbgrader no pudo corregirla (sin nota en su gradebook); el kit la puntúa con 0 y el motivo"
                    if theirs is None else
-                   "el kit da lo esperado: sin los pasos del kit las comprobaciones ocultas solo entregan pruebas "
-                   "(verify.*) y nadie las juzga" if abs(kit_score - expected_score(s.scenario, points)) < 1e-9 else
+                   "el kit da lo esperado y nbgrader solo no (sin los pasos del kit, las comprobaciones ocultas solo entregan "
+                   "pruebas con verify.* y nadie las juzga)" if abs(kit_score - expected_score(s.scenario, points)) < 1e-9 else
                    "el kit NO da lo esperado")
             print(f"  {s.student} ({s.scenario}): nbgrader {number(theirs, 2)}, kit {kit_score:g}: {why}")
 
@@ -593,7 +601,8 @@ def report(submissions, plain: PlainRun | None, kits: list[KitRun], nbclient: di
         print("\n=== kill -9 y reanudación (autograder corregir) ===")
         print(f"entregas: {len(resume.students)} ({', '.join(resume.students)})")
         print(f"kill -9 enviado: {'sí' if resume.killed else 'no (terminó antes)'}, a los {resume.first_seconds:.0f} s,"
-              f" a {resume.processes_killed} procesos (la orden, sus trabajadores y sus kernels)")
+              f" a {resume.processes_killed} procesos (la orden, sus trabajadores y sus kernels);"
+              f" siguen vivos 10 s después: {resume.survivors}")
         print(f"corregidas antes del kill -9 (ficheros de estado): {resume.state_files_at_kill}"
               f" · entregas en el gradebook en ese momento: {resume.gradebook_at_kill}")
         print(f"segunda ejecución: {resume.second_seconds:.0f} s, código de salida {resume.second_rc}")
@@ -682,8 +691,9 @@ def main() -> None:
         print("grade() aún no acepta workers: se mide una sola corrección del kit, con su firma actual")
     print("nbgrader solo: nbgrader_config.py propio con el mismo c.Execute.timeout, startup_timeout e IgnorePattern;"
           " sin ClearEvidence/ExecuteWithDeadline/ApplyVerdicts, sin el gestor de kernel aislado ni los argumentos"
-          " de kernel del kit (extensión fit_log); el mismo entorno de kernel que el kit (AUTOGRADER_PROFILE=rapido, TF_CPP_MIN_LOG_LEVEL=3,"
-          " PYTHONWARNINGS=ignore). Las celdas ocultas siguen llamando a verify.* (solo guardan pruebas).")
+          " de kernel del kit (extensión fit_log); el mismo entorno de kernel que el kit"
+          f" ({' '.join(f'{k}={v}' for k, v in {**KERNEL_ENV, course_data.PROFILE_ENV: PROFILE}.items())})."
+          " Las celdas ocultas siguen llamando a verify.* (solo guardan pruebas).")
     manager = KIT_CONFIG.NotebookClient.get("kernel_manager_class")
     print(f"nbclient solo: kernel con los argumentos del kit ({' '.join(KIT_CONFIG.NotebookClient.extra_arguments)})"
           " y su entorno (perfil rápido), "
@@ -699,9 +709,10 @@ def main() -> None:
         CLOCK.say(f"calentamiento: datos del perfil {PROFILE} cargados en {warm_up():.0f} s")
         if "nbgrader" in args.medidas:
             plain = measure_plain(scratch, submissions)
-        if "kit" in args.medidas or "nbclient" in args.medidas or "reanudacion" in args.medidas:
-            counts = worker_counts if "kit" in args.medidas else worker_counts[:1]
-            kits = [measure_kit(scratch, submissions, workers) for workers in counts]
+        counts = worker_counts if "kit" in args.medidas else []
+        if {"nbclient", "reanudacion"} & set(args.medidas) and not {1, None} & set(counts):
+            counts = [worker_counts[0] if None in worker_counts else 1, *counts]  # they compare with one worker
+        kits = [measure_kit(scratch, submissions, workers) for workers in counts]
         if "nbclient" in args.medidas:
             subset = nbclient_subset(submissions, args.nbclient)
             CLOCK.say(f"nbclient solo: {', '.join(f'{s.student} ({s.scenario})' for s in subset)}")

@@ -138,7 +138,7 @@ def _record(root: Path, config, assignment: str, profile: str, graded: GradedSub
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(graded.log, encoding="utf-8")
     if not (graded.feedback_missing or graded.crashed):  # otherwise the next run tries again
-        save_state(root, assignment, graded.student, profile=profile, failure=graded.failure)
+        save_state(root, assignment, graded.student, profile=profile, digest=graded.digest, failure=graded.failure)
     return _recorded_grade(config, assignment, graded.student, graded.seconds, graded.failure, graded.feedback_missing)
 
 

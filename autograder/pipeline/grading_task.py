@@ -18,12 +18,14 @@ from nbgrader.converters import Autograde, GenerateFeedback
 from autograder.pipeline.course import CONFIG_FILE, kernel_environment, load_config, open_gradebook, run_nbgrader
 from autograder.pipeline.failures import failure_reason
 from autograder.pipeline.private_gradebook import add_student_record, autograded_results, quiet_gradebook
+from autograder.pipeline.state import submission_digest
 
 
 @dataclass(frozen=True)
 class GradedSubmission:
     student: str
     seconds: float
+    digest: str = ""  # submission_digest of the submission as the task found it
     results: dict | None = None  # autograded_results of the private gradebook; None if not graded
     failure: str | None = None  # Spanish reason when the submission could not be graded
     feedback_missing: bool = False  # graded, but nbgrader could not write the feedback
@@ -39,7 +41,7 @@ def grade_submission(
     ``gradebook`` is an ``assignment_gradebook`` and ``record`` the student's
     ``student_record``: together, the private gradebook the task grades in.
     """
-    started = time.monotonic()
+    started, digest = time.monotonic(), submission_digest(Path(root), assignment, student)
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch, kernel_environment(profile), quiet_gradebook():
         private = Path(scratch) / "gradebook.db"
         private.write_bytes(gradebook)
@@ -49,13 +51,14 @@ def grade_submission(
             add_student_record(gradebook=opened, assignment=assignment, record=record)
         result = run_nbgrader(config, Autograde, assignment=assignment, student=student, force=True, create_student=True)
         if not result["success"]:
-            return GradedSubmission(student, time.monotonic() - started, failure=failure_reason(result), log=_log(result))
+            return GradedSubmission(student, time.monotonic() - started, digest, failure=failure_reason(result), log=_log(result))
         feedback = run_nbgrader(config, GenerateFeedback, assignment=assignment, student=student, force=True)
         with open_gradebook(config) as opened:
             results = autograded_results(gradebook=opened, assignment=assignment, student=student)
     return GradedSubmission(
         student,
         time.monotonic() - started,
+        digest,
         results=results,
         feedback_missing=not feedback["success"],
         log="" if feedback["success"] else _log(feedback),

@@ -3,6 +3,8 @@
 A run killed halfway (even with kill -9) leaves no state for the submission it
 was grading, so the next run grades that one again and skips the others,
 unless their notebook changed or they were graded with another data profile.
+A submission's digest is taken when its grading starts: a notebook submitted
+again while the first one was being graded is graded again next time.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ def submission_digest(root: Path, assignment: str, student: str) -> str:
     return digest.hexdigest()
 
 
-def save_state(root: Path, assignment: str, student: str, *, profile: str, failure: str | None) -> None:
+def save_state(root: Path, assignment: str, student: str, *, profile: str, digest: str, failure: str | None) -> None:
+    """Record that the submission whose ``submission_digest`` was ``digest`` when it was graded is graded."""
     path = _state_path(root, assignment, student)
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {"perfil": profile, "entrega": submission_digest(root, assignment, student), "motivo": failure}
+    state = {"perfil": profile, "entrega": digest, "motivo": failure}
     partial = path.with_suffix(".tmp")
     partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     os.replace(partial, path)  # atomic: a state file is whole or absent

@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--memory-mb", type=int)
     parser.add_argument("--max-processes", type=int)
     parser.add_argument("--max-file-mb", type=int)
-    parser.add_argument("--cgroup", required=True, help="name of the kernel's pids cgroup")
+    parser.add_argument("--cgroup", required=True, help="name of the kernel's cgroups")
     parser.add_argument("--read", action="append", default=[], help="path readable beneath")
     parser.add_argument("--list", action="append", default=[], help="directory whose entries may be listed")
     parser.add_argument("--write", action="append", default=[], help="path readable and writable beneath")
@@ -89,13 +89,16 @@ def _apply(options: argparse.Namespace) -> tuple[list[str], list[str]]:
     deny_tcp = options.deny_network and not results.get("network_namespace")
     if options.memory_mb:
         results["memory"] = _try(rlimits.limit_memory, options.memory_mb)
+        results["memory_cgroup"] = cgroup.join_new(
+            "memory", options.cgroup, {"memory.limit_in_bytes": options.memory_mb * rlimits.MB})
     if options.max_file_mb:
         results["file_size"] = _try(rlimits.limit_file_size, options.max_file_mb)
     if options.max_processes:
-        if cgroup.join_new(options.cgroup, options.max_processes):
+        if cgroup.join_new("pids", options.cgroup, {"pids.max": options.max_processes}):
             results["processes_cgroup"] = True
         else:
             results["processes_rlimit"] = _try(rlimits.limit_processes, options.max_processes)
+    results["cpu_cgroup"] = cgroup.join_new("cpu", options.cgroup, {"cpu.shares": 1024})
     rules = [(path, landlock.READ) for path in options.read] + [(path, landlock.LIST) for path in options.list]
     rules += [(path, landlock.WRITE) for path in options.write]
     in_force = _try(landlock.restrict, rules, deny_tcp=deny_tcp) or []

@@ -12,6 +12,8 @@ def describe(names: list[str], sandbox: Sandbox) -> str:
         "landlock_tcp": "conexiones TCP bloqueadas (Landlock)",
         "pid_namespace": "sus procesos terminan con él (espacio de nombres de PID)",
         "memory": f"memoria de hasta {sandbox.memory_mb} MB por proceso (RLIMIT_AS)",
+        "memory_cgroup": f"memoria de hasta {sandbox.memory_mb} MB entre todos sus procesos (cgroup memory)",
+        "cpu_cgroup": "todos sus procesos comparten un solo reparto de CPU y no pueden acaparar la máquina (cgroup cpu)",
         "processes_cgroup": f"hasta {sandbox.max_processes} procesos e hilos (cgroup pids)",
         "processes_rlimit": f"hasta {sandbox.max_processes} procesos e hilos (RLIMIT_NPROC)",
         "file_size": f"ficheros de hasta {sandbox.max_file_mb} MB (RLIMIT_FSIZE)",

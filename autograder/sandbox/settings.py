@@ -17,13 +17,14 @@ class Sandbox(Configurable):
     memory_mb = Integer(
         8192,
         allow_none=True,
-        help="Memoria virtual máxima de cada proceso del núcleo, en MB (RLIMIT_AS). Un núcleo que "
-        "entrena una red densa con TensorFlow llega a unos 3.000 MB; pasado el límite, la celda da "
-        "MemoryError y el núcleo sigue. None: sin límite (necesario con GPU, cuyo controlador "
-        "reserva mucha memoria virtual).",
+        help="Memoria máxima del núcleo, en MB: la virtual de cada proceso (RLIMIT_AS; pasado el límite, "
+        "la celda da MemoryError y el núcleo sigue) y la real de todos sus procesos juntos (cgroup memory; "
+        "pasado el límite, el núcleo muere). Un núcleo que entrena las prácticas con TensorFlow llega a unos "
+        "4.500 MB virtuales y 3.100 MB reales. None: sin límite (necesario con GPU, cuyo controlador reserva "
+        "mucha memoria virtual).",
     ).tag(config=True)
     max_processes = Integer(
-        1024,
+        512,
         allow_none=True,
         help="Procesos e hilos simultáneos del núcleo y lo que lance (TensorFlow usa unos 50 hilos "
         "con 2 núcleos de CPU, más con más). None: sin límite.",
