@@ -661,6 +661,24 @@ def report(submissions, plain: PlainRun | None, kits: list[KitRun], nbclient: di
 MEASURES = ("nbgrader", "kit", "nbclient", "reanudacion")
 
 
+def describe(args) -> None:
+    """What exactly each measurement runs."""
+    if "nbgrader" in args.medidas:
+        print("nbgrader solo: nbgrader_config.py propio con el mismo c.Execute.timeout, startup_timeout e IgnorePattern;"
+              " sin ClearEvidence/ExecuteWithDeadline/ApplyVerdicts, sin el gestor de kernel aislado ni los argumentos"
+              " de kernel del kit (extensión fit_log); el mismo entorno de kernel que el kit"
+              f" ({' '.join(f'{k}={v}' for k, v in {**KERNEL_ENV, course_data.PROFILE_ENV: PROFILE}.items())})."
+              " Las celdas ocultas siguen llamando a verify.* (solo guardan pruebas).")
+    if "nbclient" in args.medidas:
+        manager = KIT_CONFIG.NotebookClient.get("kernel_manager_class")
+        how = ("con el gestor de kernel de jupyter_client" if not manager else f"con su gestor de kernel {manager}"
+               if args.nbclient_aislado else
+               f"con el gestor de kernel de jupyter_client (sin {manager}: su coste cuenta como propio del corrector)")
+        print(f"nbclient solo: kernel con los argumentos del kit ({' '.join(KIT_CONFIG.NotebookClient.extra_arguments)})"
+              f" y su entorno (perfil {PROFILE}), {how}; el cuaderno entregado, sin las celdas ocultas que el corrector"
+              " añade.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--completas", type=int, default=8, help="entregas completas (escenarios que entrenan)")
@@ -689,18 +707,7 @@ def main() -> None:
     worker_counts = args.trabajadores if has_workers else [None]
     if not has_workers:
         print("grade() aún no acepta workers: se mide una sola corrección del kit, con su firma actual")
-    print("nbgrader solo: nbgrader_config.py propio con el mismo c.Execute.timeout, startup_timeout e IgnorePattern;"
-          " sin ClearEvidence/ExecuteWithDeadline/ApplyVerdicts, sin el gestor de kernel aislado ni los argumentos"
-          " de kernel del kit (extensión fit_log); el mismo entorno de kernel que el kit"
-          f" ({' '.join(f'{k}={v}' for k, v in {**KERNEL_ENV, course_data.PROFILE_ENV: PROFILE}.items())})."
-          " Las celdas ocultas siguen llamando a verify.* (solo guardan pruebas).")
-    manager = KIT_CONFIG.NotebookClient.get("kernel_manager_class")
-    print(f"nbclient solo: kernel con los argumentos del kit ({' '.join(KIT_CONFIG.NotebookClient.extra_arguments)})"
-          " y su entorno (perfil rápido), "
-          + (f"y su gestor de kernel {manager}" if args.nbclient_aislado and manager else
-             f"con el gestor de kernel de jupyter_client (sin {manager}: su coste cuenta como propio del corrector)"
-             if manager else "con el gestor de kernel de jupyter_client")
-          + "; el cuaderno entregado, sin las celdas ocultas que el corrector añade.")
+    describe(args)
     print("Publicar (generate_assignment) se hace antes de cada medida y no se cuenta.", flush=True)
 
     plain, kits, nbclient, resume = None, [], {}, None
