@@ -13,6 +13,7 @@ import logging
 import os
 import resource
 import signal
+import time
 from pathlib import Path
 
 import nbformat
@@ -66,9 +67,12 @@ def config(course):
 
 
 def run(config, course: Path, *sources: str, timeout: int = 60) -> nbformat.NotebookNode:
+    """Execute the cells as the grader does, each with at most ``timeout`` seconds."""
+    config = copy.deepcopy(config)
+    config.ExecuteWithDeadline.timeout = timeout  # the course's per-cell limit is 20 minutes
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
     workdir = course / "autograded" / "alumno" / "p"
-    ExecuteWithDeadline(config=config, timeout=timeout).preprocess(notebook, {"metadata": {"path": str(workdir)}})
+    ExecuteWithDeadline(config=config).preprocess(notebook, {"metadata": {"path": str(workdir)}})
     return notebook
 
 
@@ -152,7 +156,7 @@ def test_a_fork_bomb_is_contained_and_nothing_survives_the_kernel(config, course
     namespace = printed(notebook.cells[0]).strip()
     assert 0 < int(printed(notebook.cells[1])) < 64
     assert "CellTimeoutError" in errors(notebook.cells[2])
-    assert not _processes_in(namespace)
+    assert not _survivors(namespace)
 
 
 def test_a_dead_kernel_costs_its_cell_and_the_later_ones_only(config, course):
@@ -177,7 +181,7 @@ def test_a_gigabyte_of_output_is_capped(config, course):
 def test_the_kernel_dies_with_its_launcher(tmp_path):
     """If the process the grader started dies (as when the grader is killed), does the kernel die with it?"""
 
-    async def kill_the_launcher() -> str:
+    async def kill_the_launcher() -> tuple[str, list[int]]:
         manager = SandboxedKernelManager()
         await manager.start_kernel(cwd=str(tmp_path))
         client = manager.client()
@@ -188,15 +192,17 @@ def test_the_kernel_dies_with_its_launcher(tmp_path):
             await client.execute_interactive("import os; print(os.readlink('/proc/self/ns/pid'))",
                                              output_hook=lambda msg: texts.append(msg["content"].get("text", "")))
             os.kill(manager.provisioner.pid, signal.SIGKILL)
-            await asyncio.sleep(1)
-            return "".join(texts).strip()
+            namespace = "".join(texts).strip()
+            return namespace, _survivors(namespace)
         finally:
             client.stop_channels()
-            await manager.shutdown_kernel(now=True)
+            if await manager.is_alive():
+                await manager.shutdown_kernel(now=True)
+            await manager.cleanup_resources()
 
-    namespace = asyncio.run(kill_the_launcher())
+    namespace, survivors = asyncio.run(kill_the_launcher())
     assert namespace.startswith("pid:[")
-    assert not _processes_in(namespace)
+    assert not survivors
 
 
 def test_without_namespaces_the_kernel_runs_and_the_log_says_what_is_missing(config, course, tmp_path, caplog,
@@ -222,13 +228,17 @@ def test_the_course_runs_kernels_in_the_sandbox():
     assert config.Sandbox.enabled and not config.Sandbox.network
 
 
-def _processes_in(pid_namespace: str) -> list[int]:
-    """Pids of the processes in a PID namespace (as '/proc/<pid>/ns/pid' names it)."""
-    found = []
-    for link in Path("/proc").glob("[0-9]*/ns/pid"):
-        try:
-            if os.readlink(link) == pid_namespace:
-                found.append(int(link.parent.parent.name))
-        except OSError:
-            continue
-    return found
+def _survivors(pid_namespace: str, wait: float = 10) -> list[int]:
+    """Pids still in a PID namespace (as '/proc/<pid>/ns/pid' names it) after ``wait`` seconds to finish dying."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for link in Path("/proc").glob("[0-9]*/ns/pid"):
+            try:
+                if os.readlink(link) == pid_namespace:
+                    found.append(int(link.parent.parent.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
