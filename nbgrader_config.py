@@ -74,7 +74,7 @@ c.NotebookClient.extra_arguments = [
 # says which protections were in force and which the OS refused.
 c.NotebookClient.kernel_manager_class = "autograder.sandbox.kernel.SandboxedKernelManager"
 c.Sandbox.enabled = True
-c.Sandbox.memory_mb = 8192  # per process; None with a GPU
+c.Sandbox.memory_mb = 8192  # each process (virtual) and all together (resident); None with a GPU
 c.Sandbox.max_processes = 512  # processes and threads
 c.Sandbox.max_file_mb = 1024
 c.Sandbox.network = False

@@ -95,7 +95,8 @@ def collections() -> list:
 def stale(table) -> list[str]:
     """Names of ``table``'s notebooks (a Table or the corpus) missing or not what it builds."""
     return [name for name in table.scenarios
-            if not table.notebook(name).exists() or table.notebook(name).read_text(encoding="utf-8") != table.build(name)]
+            if not table.notebook(name).exists()
+            or table.notebook(name).read_text(encoding="utf-8") != table.build(name)]
 
 
 def main(argv=None) -> int:

@@ -41,7 +41,8 @@ def scored_tests(course, student) -> set[str]:
     """The autograded test cells of ``student`` that got all their points."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "curso-dl") as gradebook:
         notebook = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
-        return {g.name for g in notebook.grades if g.cell.cell_type == "code" and g.max_score and g.score >= g.max_score}
+        grades = [g for g in notebook.grades if g.cell.cell_type == "code"]
+        return {g.name for g in grades if g.max_score and g.score >= g.max_score}
 
 
 def feedback_path(course, student):
@@ -70,7 +71,7 @@ def test_the_batch_grades_every_submission(corpus):
 
 @pytest.mark.parametrize("name", CASES)
 def test_each_attack_scores_exactly_its_points(corpus, name):
-    """Does the submission score exactly the test cells it earns, and is it ungradeable only when nbgrader must refuse it?"""
+    """Does the submission score exactly the cells it earns, and is it ungraded only when nbgrader must refuse it?"""
     course, results, _ = corpus
     case, result = CASES[name], results[name]
     assert (result.failure is not None) == case.broken, result.failure

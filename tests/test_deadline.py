@@ -36,3 +36,22 @@ def test_the_course_grades_with_a_submission_deadline():
     config = load_config(ROOT)
     assert ExecuteWithDeadline in config.Autograde.autograde_preprocessors
     assert config.ExecuteWithDeadline.submission_timeout == 3600
+
+
+def test_a_cell_keeps_only_its_allowance_of_output_but_always_its_error():
+    """Past max_cell_output, is a cell's further output dropped after one note, its error kept, the next cell whole?"""
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(
+            "from IPython.display import display\n"
+            "print('a' * 60)\nprint('b' * 60)\n"
+            "display({'text/plain': 'c' * 10}, raw=True)\n"
+            "raise ValueError('fin')"
+        ),
+        nbformat.v4.new_code_cell("print('d' * 90)"),
+    ])
+    ExecuteWithDeadline(max_cell_output=100, timeout=60).preprocess(notebook, {"metadata": {"path": "."}})
+    first, second = ([(o.output_type, o.get("text") or o.get("ename")) for o in cell.outputs] for cell in notebook.cells)
+    note = "\n(salida recortada: esta celda escribió más de 100 caracteres; el resto no se guarda)\n"
+    assert "".join(text for kind, text in first if kind == "stream") == "a" * 60 + "\n" + "b" * 39 + note
+    assert [text for kind, text in first if kind != "stream"] == ["ValueError"]
+    assert second == [("stream", "d" * 90 + "\n")]

