@@ -20,7 +20,7 @@ from nbclient import NotebookClient
 
 from autograder.checks.accuracy import MEASURED_VARIABLES
 from autograder.checks.thresholds import MARGIN
-from autograder.kernel.evidence import EVIDENCE_DIR
+from autograder.kernel.layout import EVIDENCE_DIR
 from autograder.pipeline.course import CourseError, kernel_environment, load_config
 from autograder.pipeline.verdicts import run_verdicts, verdict_plan
 

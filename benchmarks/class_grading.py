@@ -54,6 +54,7 @@ from autograder import course_data  # noqa: E402
 from autograder.pipeline.course import KERNEL_ENV, load_config  # noqa: E402
 from autograder.pipeline.grading import grade  # noqa: E402
 from autograder.pipeline.views import release  # noqa: E402
+from tests.adversarial.cases import points as grade_cell_points  # noqa: E402
 from tests.p1_normalizacion.scenarios import TABLE  # noqa: E402
 from tests.scenarios import SOLUTION_MARKERS  # noqa: E402
 
@@ -119,16 +120,6 @@ def class_mix(complete: int, partial: int) -> list[Submission]:
                    texts.get(scenario) or TABLE.notebook(scenario).read_text(encoding="utf-8"))
         for i, (_, kind, scenario) in enumerate(kinds, start=1)
     ]
-
-
-def grade_cell_points() -> dict[str, float]:
-    """Points of each autograded test cell of the assignment."""
-    notebook = nbformat.read(ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    return {
-        cell.metadata["nbgrader"]["grade_id"]: float(cell.metadata["nbgrader"]["points"])
-        for cell in notebook.cells
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
-    }
 
 
 def expected_score(scenario: str, points: dict[str, float]) -> float:

@@ -11,7 +11,8 @@ import pytest
 from autograder import course_data
 from autograder.checks.evidence import load_call
 from autograder.kernel import fit_log
-from autograder.kernel.evidence import FIT_LOG_DIR, write_call, write_fit_log
+from autograder.kernel.evidence import write_call, write_fit_log
+from autograder.kernel.layout import FIT_LOG_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 

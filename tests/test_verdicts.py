@@ -6,7 +6,8 @@ import pytest
 
 from autograder.checks.reference import reference
 from autograder.checks.verdicts import NOTHING_HANDED_OVER, judge
-from autograder.kernel.evidence import EVIDENCE_DIR, cell_key, write_call
+from autograder.kernel.evidence import write_call
+from autograder.kernel.layout import EVIDENCE_DIR, cell_key
 from autograder.pipeline.verdicts import ApplyVerdicts, hidden_calls, run_verdicts, verdict_plan
 
 SCALED = "from autograder.kernel.evidence import verify\nverify.check_scaled(X_train_scaled, X_valid_scaled, X_test_scaled)"

@@ -20,7 +20,7 @@ import numpy as np
 
 from autograder.checks.failure import CheckFailed
 from autograder.kernel.architecture import LayerSummary
-from autograder.kernel.evidence import CALL_FILE, FIT_LOG_DIR
+from autograder.kernel.layout import CALL_FILE, FIT_LOG_DIR
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from autograder.checks import accuracy, callbacks, models, normalization, regularization, splits, variants
 from autograder.checks.evidence import load_call
 from autograder.checks.failure import CheckFailed
-from autograder.kernel.evidence import FIT_LOG_DIR
+from autograder.kernel.layout import FIT_LOG_DIR
 
 CHECKS = {
     function.__name__: function

@@ -12,7 +12,6 @@ keys, and a patched ``verify`` only hands over nothing, which fails.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -20,15 +19,7 @@ import keras
 import numpy as np
 
 from autograder.kernel import fit_log
-
-EVIDENCE_DIR = ".evidencia"
-CALL_FILE = "llamada.json"
-FIT_LOG_DIR = "fit_log"
-
-
-def cell_key(source: str) -> str:
-    """The key of a cell's evidence: the same in the kernel and in the grader."""
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:24]
+from autograder.kernel.layout import CALL_FILE, EVIDENCE_DIR, FIT_LOG_DIR, cell_key
 
 
 class _Recorder:

@@ -23,7 +23,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
 from autograder.checks.failure import CheckFailed
-from autograder.kernel.evidence import EVIDENCE_DIR, cell_key
+from autograder.kernel.layout import EVIDENCE_DIR, cell_key
 
 RECORDER = "verify"
 VERDICTS_FAILED = "El corrector no pudo evaluar las comprobaciones ocultas de este cuaderno ({why})."
