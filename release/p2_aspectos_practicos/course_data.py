@@ -98,9 +98,16 @@ def _cached_arrays(name: str) -> dict[str, np.ndarray]:
     if not path.exists():
         arrays = _from_keras(name) or _from_npm(name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".tmp.npz")
-        np.savez_compressed(partial, **arrays)
-        partial.replace(path)  # atomic: an interrupted download leaves no half cache
+        # A unique temporary name, then an atomic rename: two kernels filling the
+        # cache at once never read or clobber each other's half-written file.
+        handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-", suffix=".npz")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                np.savez_compressed(file, **arrays)
+            os.replace(partial, path)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
     with np.load(path) as data:
         return {key: data[key] for key in data.files}
 
