@@ -11,8 +11,7 @@ import pytest
 from autograder import course_data
 from autograder.checks.evidence import load_call
 from autograder.kernel import fit_log
-from autograder.kernel.evidence import write_call, write_fit_log
-from autograder.kernel.layout import FIT_LOG_DIR
+from autograder.kernel.evidence import write_call
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,8 +62,7 @@ def judged(tmp_path):
     def run(check, *args, **kwargs):
         folder = tmp_path / f"llamada-{next(calls)}"
         write_call(folder, check.__name__, args, kwargs)
-        write_fit_log(tmp_path / FIT_LOG_DIR)
-        _, args, kwargs = load_call(folder, tmp_path / FIT_LOG_DIR)
+        _, args, kwargs = load_call(folder)
         return check(*args, **kwargs)
 
     return run

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from traitlets.log import get_logger
 
@@ -131,6 +132,40 @@ def test_the_kernel_writes_only_in_its_folder(probed):
     """Can the kernel write in its folder (evidence included) and nowhere else?"""
     results = json.loads(printed(probed.cells[1]))
     assert results == {"own": "ok", "evidence": "ok", "course": "denied", "data": "denied", "tmp": "denied"}
+
+
+HAND_OVER = """
+import os
+import numpy as np
+from autograder.kernel.evidence import verify
+verify.check_scaled(np.arange(6.0).reshape(2, 3))
+"""
+TAMPER = ATTEMPT + """
+import shutil, tempfile
+drop, staging = os.environ["AUTOGRADER_EVIDENCIA"], os.environ["AUTOGRADER_EVIDENCIA_PREPARACION"]
+def plant(path):
+    forged = tempfile.mkdtemp()  # in the kernel's own temporary folder
+    os.rename(forged, path)
+attempt(os.listdir, {"drop": drop, "staging": staging})
+attempt(shutil.rmtree, {"drop": drop})
+attempt(plant, {"planted": drop + "/" + "f" * 24 + "-0001"})
+"""
+
+
+@pytest.mark.skipif(LANDLOCK_ABI < 2, reason="no Landlock moves between folders (ABI >= 2) here")
+def test_handed_over_evidence_cannot_be_seen_changed_or_removed_by_the_kernel(config, course):
+    """Can the kernel neither list, read nor remove the evidence it handed over, and does the grader get it whole?"""
+    workdir = course / "autograded" / "alumno" / "p"
+    notebook = run(config, course, HAND_OVER, TAMPER)
+    listing, removal, planting = (json.loads(line) for line in printed(notebook.cells[1]).splitlines())
+    assert listing == {"drop": "denied", "staging": "denied"} and removal == {"drop": "denied"}
+    assert planting == {"planted": "ok"}  # possible, but it adds a call the hidden cell did not make
+    handed = {path.name for path in (workdir / ".evidencia").iterdir()}
+    assert "f" * 24 + "-0001" in handed and len(handed) == 2
+    genuine = workdir / ".evidencia" / min(handed)
+    call = json.loads((genuine / "llamada.json").read_text(encoding="utf-8"))
+    array = np.load(genuine / call["args"][0]["file"], allow_pickle=False)
+    assert call["check"] == "check_scaled" and np.array_equal(array, np.arange(6.0).reshape(2, 3))
 
 
 @pytest.mark.skipif(not NAMESPACES and LANDLOCK_ABI < 4, reason="no way to isolate the network here")

@@ -3,6 +3,7 @@
 import keras
 import nbformat
 import pytest
+from nbgrader.utils import determine_grade
 
 from autograder.checks.reference import reference
 from autograder.checks.verdicts import NOTHING_HANDED_OVER, judge
@@ -82,3 +83,16 @@ def test_failed_verdicts_become_error_outputs_and_evidence_is_removed(tmp_path, 
     assert "Comprobación no superada" in nb.cells[0].outputs[0].traceback[0]
     assert [o.ename for o in nb.cells[1].outputs] == ["NameError"]
     assert not (tmp_path / EVIDENCE_DIR).exists()
+
+
+def test_a_value_shown_in_a_hidden_cell_cannot_be_read_as_its_grade(tmp_path, scaled):
+    """Does a score the student's code displays in a hidden cell vanish, so that nbgrader grades the verdict alone?"""
+    fake_score = nbformat.v4.new_output("execute_result", data={"text/plain": "0.5"}, execution_count=1)
+    hand_over(tmp_path, SCALED, "check_scaled", *(x * 255 for x in scaled))
+    passed = SCALED + "\n"
+    hand_over(tmp_path, passed, "check_scaled", *scaled)
+    nb = nbformat.v4.new_notebook(cells=[grade_cell(SCALED, "mal", [fake_score]), grade_cell(passed, "bien", [fake_score])])
+    nb, _ = ApplyVerdicts().preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    assert [o.output_type for o in nb.cells[0].outputs] == ["error"]
+    assert nb.cells[1].outputs == []
+    assert determine_grade(nb.cells[0])[0] == 0 and determine_grade(nb.cells[1])[0] == 0.5

@@ -102,11 +102,11 @@ def training_record(history, name: str) -> TrainingRun:
     return history.run
 
 
-def load_call(folder: Path, fit_log: Path) -> tuple[str, list, dict]:
-    """The check a hidden cell asked for and its arguments, from ``folder``; makes the fit log current."""
+def load_call(folder: Path) -> tuple[str, list, dict]:
+    """The check a hidden cell asked for and its arguments, from ``folder``; makes its fit log current."""
     global _current
     _current = HandedOver([])
-    _current.runs = _load_runs(fit_log)
+    _current.runs = _load_runs(folder / FIT_LOG_DIR)
     call = json.loads((folder / CALL_FILE).read_text(encoding="utf-8"))
     args = [_load(reference, folder) for reference in call["args"]]
     kwargs = {name: _load(reference, folder) for name, reference in call["kwargs"].items()}

@@ -17,7 +17,6 @@ from pathlib import Path
 from autograder.checks import accuracy, callbacks, models, normalization, regularization, splits, variants
 from autograder.checks.evidence import load_call
 from autograder.checks.failure import CheckFailed
-from autograder.kernel.layout import FIT_LOG_DIR
 
 CHECKS = {
     function.__name__: function
@@ -49,7 +48,7 @@ def _judge_cell(evidence: Path, cell: dict) -> dict:
         return {"reason": NOTHING_HANDED_OVER, "values": values}
     for folder, expected in zip(calls, cell["calls"]):
         try:
-            check, args, kwargs = load_call(folder, evidence / FIT_LOG_DIR)
+            check, args, kwargs = load_call(folder)
             if check != expected["check"] or check not in CHECKS:
                 return {"reason": NOTHING_HANDED_OVER, "values": values}
             for position, literal in expected["args"].items():

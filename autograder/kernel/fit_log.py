@@ -24,6 +24,8 @@ from autograder.kernel.architecture import LayerSummary, flat_layers, summarize_
 # so the pair packs exactly into one int64 and float64 arithmetic is exact.
 _FINGERPRINT_WEIGHTS = np.random.default_rng(20190508).integers(1, 2**12, size=(28 * 28, 2)).astype(np.float64)
 _CHUNK = 4096  # rows converted at a time, to keep the kernel's memory flat
+# Bound when the kernel starts, before student code: patching numpy later does not change the evidence.
+_asarray, _full, _rint, _where, _int64, _float64 = np.asarray, np.full, np.rint, np.where, np.int64, np.float64
 
 
 def fingerprints(images) -> np.ndarray:
@@ -31,17 +33,17 @@ def fingerprints(images) -> np.ndarray:
 
     Images that are neither (standardized, shifted) get -1, which matches no image.
     """
-    array = np.asarray(images)
+    array = _asarray(images)
     flat = array.reshape(len(array), -1)
-    result = np.full(len(flat), -1, dtype=np.int64)
+    result = _full(len(flat), -1, dtype=_int64)
     if not len(flat) or flat.shape[1] != len(_FINGERPRINT_WEIGHTS):
         return result
     scale = 1.0 if flat.max() > 1.5 else 255.0
     for start in range(0, len(flat), _CHUNK):
-        pixels = np.rint(flat[start:start + _CHUNK].astype(np.float64) * scale)
-        sums = (pixels @ _FINGERPRINT_WEIGHTS).astype(np.int64)
+        pixels = _rint(flat[start:start + _CHUNK].astype(_float64) * scale)
+        sums = (pixels @ _FINGERPRINT_WEIGHTS).astype(_int64)
         valid = (pixels.min(axis=1) >= 0) & (pixels.max(axis=1) <= 255)
-        result[start:start + len(pixels)] = np.where(valid, (sums[:, 0] << 31) | sums[:, 1], -1)
+        result[start:start + len(pixels)] = _where(valid, (sums[:, 0] << 31) | sums[:, 1], -1)
     return result
 
 

@@ -117,9 +117,12 @@ class ApplyVerdicts(NbGraderPreprocessor):
         verdicts = run_verdicts(evidence, plan, self.timeout)
         for entry in plan:
             cell, reason = nb.cells[entry["index"]], verdicts[entry["cell"]]["reason"]
-            already_failed = any(output.output_type == "error" for output in cell.get("outputs", []))
-            if reason and not already_failed:
-                cell.outputs.append(nbformat.from_dict(failed_check_output(reason)))
+            # A hidden cell shows no value; one there comes from the student's code (a hook printing
+            # a fake score), and nbgrader would read it as the cell's grade.
+            outputs = [output for output in cell.get("outputs", []) if output.output_type != "execute_result"]
+            if reason and not any(output.output_type == "error" for output in outputs):
+                outputs.insert(0, nbformat.from_dict(failed_check_output(reason)))
+            cell.outputs = outputs
         shutil.rmtree(evidence, ignore_errors=True)
         resources["verdicts"] = verdicts
         return nb, resources

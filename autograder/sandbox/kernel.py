@@ -14,12 +14,15 @@ import asyncio
 import functools
 import logging
 import os
+import shutil
 import sys
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName
 
 from autograder import course_data
+from autograder.kernel.layout import EVIDENCE_DIR
 from autograder.sandbox import cgroup, launcher
 from autograder.sandbox.policy import policy_for
 from autograder.sandbox.report import describe
@@ -82,6 +85,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         options += ["--deny-network"] * (not sandbox.network)
         for rule, paths in (("--read", policy.read), ("--list", policy.list), ("--write", policy.write)):
             options += [f"{rule}={path}" for path in paths]
+        options += [f"--stage={workspace.staging}", f"--drop={workspace.evidence}"]
         options += [f"--cgroup={self.kernel_id}", f"--report={workspace.report}"]
         return [sys.executable, "-I", "-m", launcher.__name__, *options, "--", *command]
 
@@ -119,8 +123,16 @@ class SandboxedKernelManager(AsyncKernelManager):
         await super()._async_cleanup_resources(restart=restart)
         if self._workspace and not restart:
             await asyncio.to_thread(cgroup.remove, self.kernel_id)
+            self._collect_evidence()
             self._workspace.remove()
             self._workspace = None
+
+    def _collect_evidence(self) -> None:
+        """The kernel is gone: its drop box becomes the notebook's ``.evidencia/``, whatever the kernel left there."""
+        target = Path(self._launch_args.get("cwd") or os.getcwd()) / EVIDENCE_DIR
+        shutil.rmtree(target, ignore_errors=True)
+        if self._workspace.evidence.is_dir():
+            shutil.move(self._workspace.evidence, target)
 
     cleanup_resources = _async_cleanup_resources  # AsyncKernelManager binds the base class's coroutine
 

@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--read", action="append", default=[], help="path readable beneath")
     parser.add_argument("--list", action="append", default=[], help="directory whose entries may be listed")
     parser.add_argument("--write", action="append", default=[], help="path readable and writable beneath")
+    parser.add_argument("--stage", action="append", default=[], help="folder written unseen (not listable)")
+    parser.add_argument("--drop", action="append", default=[], help="drop box: folders moved in, never touched again")
     parser.add_argument("--report", required=True, help="JSON file for what was applied")
     parser.add_argument("command", nargs="+")
     return parser
@@ -101,6 +103,7 @@ def _apply(options: argparse.Namespace) -> tuple[list[str], list[str]]:
     results["cpu_cgroup"] = cgroup.join_new("cpu", options.cgroup, {"cpu.shares": 1024})
     rules = [(path, landlock.READ) for path in options.read] + [(path, landlock.LIST) for path in options.list]
     rules += [(path, landlock.WRITE) for path in options.write]
+    rules += [(path, landlock.STAGE) for path in options.stage] + [(path, landlock.DROP) for path in options.drop]
     in_force = _try(landlock.restrict, rules, deny_tcp=deny_tcp) or []
     for part in ["filesystem", "scope"] + ["tcp"] * deny_tcp:
         results[f"landlock_{part}"] = part in in_force

@@ -1,4 +1,4 @@
-"""The kernel's private folder: its home, temporary files, ZeroMQ sockets, connection file and report."""
+"""The kernel's private folder: its home, temporary files, ZeroMQ sockets, evidence, connection file and report."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.kernel.layout import DROP_BOX_ENV, STAGING_ENV
+
 
 @dataclass(frozen=True)
 class Workspace:
@@ -17,7 +19,8 @@ class Workspace:
     @classmethod
     def create(cls) -> Workspace:
         workspace = cls(Path(tempfile.mkdtemp(prefix="autograder-kernel-")))  # mode 700
-        for folder in (workspace.home, workspace.tmp, workspace.sockets, workspace.matplotlib):
+        for folder in (workspace.home, workspace.tmp, workspace.sockets, workspace.matplotlib, workspace.staging,
+                       workspace.evidence):
             folder.mkdir()
         for font_list in _grader_matplotlib_cache().glob("fontlist-*.json"):  # spares each kernel rebuilding it
             shutil.copy(font_list, workspace.matplotlib)
@@ -41,6 +44,16 @@ class Workspace:
         return self.root / "sockets"
 
     @property
+    def staging(self) -> Path:
+        """Where the recorder writes each call's evidence, unseen, before moving it to ``evidence``."""
+        return self.root / "preparacion"
+
+    @property
+    def evidence(self) -> Path:
+        """The drop box of the hidden checks' evidence: folders move in, and the kernel cannot see them again."""
+        return self.root / "evidencia"
+
+    @property
     def connection_file(self) -> Path:
         return self.root / "connection.json"
 
@@ -50,7 +63,8 @@ class Workspace:
 
     def environment(self) -> dict[str, str]:
         """Where the kernel's libraries write their configuration and temporary files."""
-        return {"HOME": str(self.home), "TMPDIR": str(self.tmp), "MPLCONFIGDIR": str(self.matplotlib)}
+        return {"HOME": str(self.home), "TMPDIR": str(self.tmp), "MPLCONFIGDIR": str(self.matplotlib),
+                DROP_BOX_ENV: str(self.evidence), STAGING_ENV: str(self.staging)}
 
     def read_report(self) -> dict | None:
         """What the launcher applied; None until it has written it whole."""
