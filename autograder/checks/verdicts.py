@@ -1,9 +1,12 @@
 """Verdicts of the hidden checks, computed in a process the student's code never touched.
 
-``python -m autograder.checks.verdicts EVIDENCE_DIR PLAN OUT`` reads a plan
-(JSON, one entry per grade cell: the key of its evidence and the checks its hidden
-code calls, with the literal arguments written in that code) and writes one
-verdict per cell to ``OUT``: ``{"reason": None}`` when every check passed, otherwise the
+``python -m autograder.checks.verdicts`` imports the checks (and
+Keras) once, then judges one request per line of its standard input, each in a
+fork of itself, so that a notebook's verdicts cost a fork, not a Python and
+TensorFlow start-up. A request names an evidence folder, a plan (JSON, one entry
+per grade cell: the key of its evidence and the checks its hidden code calls,
+with the literal arguments written in that code) and an output file, which gets
+one verdict per cell: ``{"reason": None}`` when every check passed, otherwise the
 Spanish sentence of the first failure. The checks to run and their literal
 arguments come from the grader's copy of the cell, never from the kernel.
 """
@@ -11,6 +14,7 @@ arguments come from the grader's copy of the cell, never from the kernel.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -63,11 +67,33 @@ def _judge_cell(evidence: Path, cell: dict) -> dict:
     return {"reason": None, "values": values}
 
 
-def main() -> None:
-    evidence, plan, out = (Path(argument) for argument in sys.argv[1:4])
-    verdicts = judge(evidence, json.loads(plan.read_text(encoding="utf-8")))
-    out.write_text(json.dumps(verdicts), encoding="utf-8")
+def serve(requests=sys.stdin, replies=sys.stdout) -> None:
+    """Judge each request line in a fork: reply ``{"pid": ...}`` when it starts, ``{"status": ...}`` when it ends."""
+    for line in requests:
+        request = json.loads(line)
+        replies.flush()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(_judge_request(request))
+        print(json.dumps({"pid": pid}), file=replies, flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(json.dumps({"status": os.waitstatus_to_exitcode(status)}), file=replies, flush=True)
+
+
+def _judge_request(request: dict) -> int:
+    try:
+        os.environ.clear()
+        os.environ.update(request["environment"])  # the grader's, as it is now (the data profile)
+        plan = json.loads(Path(request["plan"]).read_text(encoding="utf-8"))
+        verdicts = judge(Path(request["evidence"]), plan)
+        Path(request["out"]).write_text(json.dumps(verdicts), encoding="utf-8")
+        return 0
+    except BaseException:
+        return 1
 
 
 if __name__ == "__main__":
-    main()
+    # Replies go through their own copy of stdout; anything else printed (Keras progress bars) goes to stderr.
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    serve(replies=replies)

@@ -3,7 +3,7 @@
 ``ClearEvidence`` removes any ``.evidencia/`` folder a submission brought
 along. ``ApplyVerdicts`` reads, from the grader's own copy of each grade
 cell, the checks its hidden code calls (``verify.check_...(...)``), has them
-judged by ``python -m autograder.checks.verdicts`` on what the kernel handed
+judged by a fork of ``python -m autograder.checks.verdicts`` on what the kernel handed
 over, and gives every failed cell an error output with the Spanish reason, so
 nbgrader scores it 0 and the feedback says why.
 """
@@ -11,11 +11,17 @@ nbgrader scores it 0 and the feedback says why.
 from __future__ import annotations
 
 import ast
+import atexit
 import json
+import os
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -70,23 +76,85 @@ def verdict_plan(cells) -> list[dict]:
 
 
 def run_verdicts(evidence: Path, plan: list[dict], timeout: int) -> dict[str, dict]:
-    """Judge ``plan`` on ``evidence`` in a new Python process; a crash or timeout fails every cell."""
+    """Judge ``plan`` on ``evidence`` outside this process; a crash or timeout fails every cell."""
     if not plan:
         return {}
     with tempfile.TemporaryDirectory() as scratch:
         plan_file, out = Path(scratch) / "plan.json", Path(scratch) / "verdicts.json"
         plan_file.write_text(json.dumps(plan), encoding="utf-8")
-        try:
-            subprocess.run(
-                [sys.executable, "-m", "autograder.checks.verdicts", str(evidence), str(plan_file), str(out)],
-                timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
-            )
-            return json.loads(out.read_text(encoding="utf-8"))
-        except subprocess.TimeoutExpired:
-            why = f"se agotaron los {timeout} s de la evaluación"
-        except (subprocess.CalledProcessError, OSError, ValueError) as error:
-            why = f"{type(error).__name__}"
+        why = _JUDGE.judge(evidence, plan_file, out, timeout)
+        if why is None:
+            try:
+                return json.loads(out.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                why = type(error).__name__
     return {cell["cell"]: {"reason": VERDICTS_FAILED.format(why=why), "values": []} for cell in plan}
+
+
+class _JudgeServer:
+    """This process's ``python -m autograder.checks.verdicts``: started once, it forks a judge per notebook."""
+
+    def __init__(self):
+        self._process: subprocess.Popen | None = None
+        self._replies = b""
+        self._lock = threading.Lock()
+
+    def judge(self, evidence: Path, plan: Path, out: Path, timeout: int) -> str | None:
+        """None once ``out`` holds the verdicts, otherwise why not (in Spanish)."""
+        deadline = time.monotonic() + timeout
+        out_of_time = f"se agotaron los {timeout} s de la evaluación"
+        with self._lock:
+            try:
+                server = self._server()
+                request = {"evidence": str(evidence), "plan": str(plan), "out": str(out), "environment": dict(os.environ)}
+                server.stdin.write(json.dumps(request).encode() + b"\n")
+                server.stdin.flush()
+                pid = self._reply(deadline)["pid"]
+                try:
+                    status = self._reply(deadline)["status"]
+                except TimeoutError:
+                    os.kill(pid, signal.SIGKILL)
+                    self._reply(time.monotonic() + 10)
+                    return out_of_time
+            except TimeoutError:
+                self.stop()
+                return out_of_time
+            except (OSError, ValueError, KeyError) as error:  # the server itself failed: the next call starts another
+                self.stop()
+                return type(error).__name__
+            return None if status == 0 else f"la evaluación terminó con el código {status}"
+
+    def _server(self) -> subprocess.Popen:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "autograder.checks.verdicts"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, bufsize=0,
+            )
+            self._replies = b""
+        return self._process
+
+    def _reply(self, deadline: float) -> dict:
+        """The server's next reply line, waiting until ``deadline`` at most."""
+        while b"\n" not in self._replies:
+            ready, _, _ = select.select([self._process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(self._process.stdout.fileno(), 65536)
+            if not chunk:
+                raise OSError("el proceso de evaluación terminó")
+            self._replies += chunk
+        line, _, self._replies = self._replies.partition(b"\n")
+        return json.loads(line)
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+
+
+_JUDGE = _JudgeServer()
+atexit.register(_JUDGE.stop)
 
 
 def failed_check_output(reason: str) -> dict:
