@@ -16,6 +16,11 @@ from autograder.kernel.evidence import write_call
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_addoption(parser):
+    parser.addoption("--todos-los-escenarios", action="store_true",
+                     help="grade every scenario notebook, not only the CI subset (tests/test_scenarios.py)")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def quick_profile():
     with pytest.MonkeyPatch.context() as patch:
