@@ -68,22 +68,21 @@ class _Recorder:
 
         def record(*args, **kwargs) -> None:
             self._calls += 1
-            name = f"{self._cell}-{self._calls:04d}-{_token(8)}"
-            self._hand_over(name, lambda folder: write_call(folder, check, args, kwargs))
+            self._hand_over(f"{self._cell}-{self._calls:04d}-{_token(8)}", check, args, kwargs)
 
         return record
 
-    def _hand_over(self, name: str, write) -> None:
+    def _hand_over(self, name: str, check: str, args, kwargs) -> None:
         target = _join(self._drop_box, name)
         if self._staging:
             staged = _mkdtemp(dir=self._staging)
-            write(staged)
+            write_call(staged, check, args, kwargs)
             try:
                 _rename(staged, target)
                 return
-            except OSError:  # Landlock without cross-folder renames (ABI 1): write in place
-                pass
-        write(target)
+            except OSError:  # Landlock without cross-folder moves (ABI 1): from now on, write in place
+                self._staging = None
+        write_call(target, check, args, kwargs)
 
 
 verify = _Recorder()
