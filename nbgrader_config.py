@@ -31,11 +31,6 @@ c.ClearSolutions.text_stub = "ESCRIBE AQUÍ TU RESPUESTA"
 # remaining cell is interrupted at once.
 c.Execute.timeout = 1200
 c.Execute.startup_timeout = 120
-c.Execute.error_on_timeout = {
-    "ename": "CellTimeoutError",
-    "evalue": "",
-    "traceback": ["CellTimeoutError: la celda superó el tiempo máximo de ejecución y se interrumpió."],
-}
 
 # The hidden test cells only hand evidence over (``verify.check_...``); the
 # verdicts are computed after the run, in a process the student's code never

@@ -1,10 +1,11 @@
-"""Hidden callback checks: configuration, and behaviour driven through a real plateau."""
+"""Hidden callback checks: configuration, behaviour on a plateau, and each run judged on its own recorded numbers."""
 
 import keras
 import pytest
 
 from autograder.checks.callbacks import (
     check_early_stopping, check_reduce_lr_behaviour, check_reduce_lr_config, plateau_learning_rates,
+    replayed_learning_rates,
 )
 from autograder.checks.failure import CheckFailed
 from autograder.checks.reference import reference
@@ -54,6 +55,14 @@ def test_on_a_plateau_the_rate_halves_every_two_epochs():
     assert rates == pytest.approx([0.01, 0.01, 0.01, 0.005, 0.005, 0.0025, 0.0025, 0.00125])
 
 
+@pytest.mark.parametrize("monitor, values", [("val_accuracy", [0.5, 0.6, 0.7, 0.8, 0.9]),
+                                             ("val_loss", [0.9, 0.8, 0.7, 0.6, 0.5])])
+def test_a_metric_that_improves_in_its_own_direction_is_never_reduced(monitor, values):
+    """Does the replay read val_accuracy as rising-is-better and val_loss as falling-is-better (mode "auto")?"""
+    assert replayed_learning_rates(RLROP(monitor=monitor, factor=0.5, patience=2), values, 0.01) == pytest.approx([0.01] * 5)
+    assert replayed_learning_rates(RLROP(monitor=monitor, factor=0.5, patience=2), values[::-1], 0.01)[-1] < 0.01
+
+
 def test_a_minimum_rate_that_stops_the_halving_is_accepted(judged):
     """Is a history that halves until the callback's min_lr, then stays there, accepted?"""
     ref = reference()
@@ -79,12 +88,49 @@ def test_a_callback_that_does_not_halve_after_two_epochs_fails(callback, plateau
         judged(check_reduce_lr_behaviour, callback, plateau_history)
 
 
-def test_a_history_without_reductions_fails(judged):
-    """Does a history with no logged learning rate fail?"""
+def test_a_history_no_fit_returned_fails(judged):
+    """Does a History that no fit call returned fail?"""
     history = keras.callbacks.History()
-    history.history = {"loss": [1.0, 0.9]}
+    history.history = {"loss": [1.0, 0.9], "learning_rate": [0.01, 0.01]}
     with pytest.raises(CheckFailed, match="history_rlr"):
         judged(check_reduce_lr_behaviour, RLROP(factor=0.5, patience=2), history)
+
+
+def _fit(callbacks, *, trainable: bool, epochs: int):
+    """A real run on 256 images validated on themselves, with the given callbacks."""
+    keras.utils.set_random_seed(7)
+    ref = reference()
+    x, y = ref.x_train[:256] / 255, ref.y_train[:256]
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
+    model.trainable = trainable
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="sparse_categorical_crossentropy")
+    return model.fit(x, y, validation_data=(x, y), epochs=epochs, verbose=0, callbacks=callbacks)
+
+
+def test_a_run_that_kept_improving_and_was_never_reduced_passes(judged):
+    """Does a correct callback pass on a run with no plateau, where it rightly never reduced the rate?"""
+    callback = RLROP(monitor="val_loss", factor=0.5, patience=2)
+    history = _fit([callback], trainable=True, epochs=6)
+    losses = history.history["val_loss"]
+    assert all(later < earlier for earlier, later in zip(losses, losses[1:])), "the run must keep improving"
+    assert len(set(history.history["learning_rate"])) == 1
+    judged(check_reduce_lr_behaviour, callback, history)
+
+
+def test_a_run_not_reduced_when_the_callback_should_have_fails(judged):
+    """Does a plateau run whose rate was not halved after 2 epochs (trained with another callback) fail?"""
+    history = _fit([RLROP(monitor="val_loss", factor=0.5, patience=4)], trainable=False, epochs=6)
+    with pytest.raises(CheckFailed, match="época 4"):
+        judged(check_reduce_lr_behaviour, RLROP(monitor="val_loss", factor=0.5, patience=2), history)
+
+
+def test_a_rate_changed_by_something_else_fails(judged):
+    """Does a run whose rate another callback also lowers, with no plateau, fail?"""
+    callback = RLROP(monitor="val_loss", factor=0.5, patience=2)
+    schedule = keras.callbacks.LearningRateScheduler(lambda epoch, rate: rate * 0.9)
+    history = _fit([callback, schedule], trainable=True, epochs=4)
+    with pytest.raises(CheckFailed, match="época 2"):
+        judged(check_reduce_lr_behaviour, callback, history)
 
 
 def test_early_stopping_used_on_the_final_model_passes(plateau_history, judged):

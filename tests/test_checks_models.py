@@ -66,3 +66,11 @@ def test_runs_that_are_not_model_history_pairs_fail(judged):
     """Does a run stored as something else than (model, history) fail with a sentence?"""
     with pytest.raises(CheckFailed, match="pareja"):
         judged(check_fresh_models, small_model, {"escalado": np.zeros(3)})
+
+
+def test_one_run_reported_under_two_names_fails_with_what_happened(data, judged):
+    """Does one History stored as two runs of a comparison fail, saying it is one run and not a shared model?"""
+    run = train(small_model(), data)
+    with pytest.raises(CheckFailed, match="'escalado' y 'centrado' son el mismo entrenamiento") as failure:
+        judged(check_fresh_models, small_model, {"escalado": run, "centrado": run})
+    assert "usan el mismo modelo" not in str(failure.value)

@@ -1,11 +1,12 @@
-"""The time limit of a whole submission, on top of the per-cell one."""
+"""Running an untrusted submission: time limits, bounded output and kernels that stop answering."""
 
 import time
 
 import nbformat
 
 from autograder.pipeline.course import load_config
-from autograder.pipeline.deadline import ExecuteWithDeadline
+from autograder.pipeline.deadline import SILENT, TIMED_OUT, ExecuteWithDeadline
+from autograder.pipeline.preprocessors import StripHiddenTests
 from tests.conftest import ROOT
 
 
@@ -55,3 +56,28 @@ def test_a_cell_keeps_only_its_allowance_of_output_but_always_its_error():
     assert "".join(text for kind, text in first if kind == "stream") == "a" * 60 + "\n" + "b" * 39 + note
     assert [text for kind, text in first if kind != "stream"] == ["ValueError"]
     assert second == [("stream", "d" * 90 + "\n")]
+
+
+def test_a_timed_out_grade_cell_shows_its_spanish_reason_in_the_feedback():
+    """Does a test cell that times out keep, once the hidden tests are stripped, the sentence saying why it failed?"""
+    cell = nbformat.v4.new_code_cell("import time\ntime.sleep(60)")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "grade_id": "lento", "points": 1}
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    ExecuteWithDeadline(timeout=3).preprocess(notebook, {"metadata": {"path": "."}})
+    StripHiddenTests().preprocess(notebook, {})
+    shown = [line for output in cell.outputs if output.output_type == "error" for line in output.traceback]
+    assert f"CellTimeoutError: {TIMED_OUT}" in shown
+
+
+def test_a_kernel_that_finishes_a_cell_without_answering_is_stopped_in_seconds():
+    """Does a notebook that breaks the kernel's execution of cells cost seconds and a Spanish reason, not every cell's timeout?"""
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("ip = get_ipython()\nip.run_cell = ip.run_cell_async = lambda *a, **k: None"),
+        nbformat.v4.new_code_cell("print('no llega')"),
+        nbformat.v4.new_code_cell("print('tampoco')"),
+    ])
+    started = time.monotonic()
+    ExecuteWithDeadline(timeout=300, reply_timeout=5).preprocess(notebook, {"metadata": {"path": "."}})
+    assert time.monotonic() - started < 120
+    assert [o.evalue for o in notebook.cells[1].outputs if o.output_type == "error"] == [SILENT]
+    assert [o.ename for o in notebook.cells[2].outputs] == ["KernelMuerto"]

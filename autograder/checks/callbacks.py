@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import math
-import warnings
+import types
 
 import keras
 
 from autograder.checks.evidence import kernel_id, runs_of, training_record
 from autograder.checks.failure import CheckFailed, require
-from autograder.checks.reference import reference
 
 VALIDATION_METRICS = ("val_loss", "val_accuracy")
 PLATEAU_EPOCHS = 8
-PROBE_LEARNING_RATE = 0.01
+PROBE_LEARNING_RATE = 0.01  # the probe only needs a rate the halvings are easy to read from
 
 
 def _single(value, kind, name: str):
@@ -40,35 +39,50 @@ def check_reduce_lr_config(reduce_lr) -> None:
     require(math.isclose(callback.factor, 0.5), "reduce_lr no reduce la tasa de aprendizaje un 50 % (factor).")
 
 
-class _LearningRateRecorder(keras.callbacks.Callback):
-    def on_train_begin(self, logs=None):
-        self.rates = []
+def _replay_copy(callback) -> keras.callbacks.ReduceLROnPlateau:
+    """A fresh ReduceLROnPlateau with the callback's settings and its direction made explicit.
 
-    def on_epoch_begin(self, epoch, logs=None):
-        self.rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))
+    Keras infers ``mode="auto"`` from the compiled model's metrics; the replay
+    has no model, so the direction comes from the metric's own Keras class.
+    """
+    mode = callback.mode
+    if mode not in ("min", "max"):
+        name = callback.monitor.removeprefix("val_")
+        metric = None if name == "loss" else _keras_metric(name)
+        mode = "max" if getattr(metric, "_direction", "down") == "up" else "min"
+    return keras.callbacks.ReduceLROnPlateau(
+        monitor=callback.monitor, factor=callback.factor, patience=callback.patience, mode=mode,
+        min_delta=abs(callback.min_delta), cooldown=callback.cooldown, min_lr=callback.min_lr, verbose=0,
+    )
+
+
+def _keras_metric(name: str):
+    try:
+        return keras.metrics.get(name)
+    except ValueError:
+        return None
+
+
+def replayed_learning_rates(callback, monitored: list[float], first_rate: float) -> list[float]:
+    """The learning rate Keras' own ReduceLROnPlateau logs at each epoch, given the monitored values.
+
+    The callback is driven through its public hooks epoch by epoch, on an
+    optimizer that starts at ``first_rate``: no network is trained.
+    """
+    replay = _replay_copy(callback)
+    replay.set_model(types.SimpleNamespace(optimizer=keras.optimizers.SGD(learning_rate=first_rate)))
+    replay.on_train_begin()
+    rates = []
+    for epoch, value in enumerate(monitored):
+        logs = {callback.monitor: value}
+        replay.on_epoch_end(epoch, logs)
+        rates.append(logs["learning_rate"])
+    return rates
 
 
 def plateau_learning_rates(callback) -> list[float]:
-    """Learning rate at the start of each epoch of a real run that never improves.
-
-    The probe network is frozen, so every validation metric is constant: the
-    callback sees a plateau from the first epoch on.
-    """
-    ref = reference()
-    x, y = ref.x_train[:256] / 255.0, ref.y_train[:256]
-    probe = keras.Sequential([keras.Input(shape=(x.shape[1],)), keras.layers.Dense(10, activation="softmax")])
-    probe.trainable = False
-    probe.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=PROBE_LEARNING_RATE),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    recorder = _LearningRateRecorder()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        probe.fit(x, y, validation_data=(x, y), epochs=PLATEAU_EPOCHS, batch_size=64,
-                  verbose=0, callbacks=[callback, recorder])
-    return recorder.rates
+    """Learning rate of each epoch of a run whose validation metric never improves."""
+    return replayed_learning_rates(callback, [1.0] * PLATEAU_EPOCHS, PROBE_LEARNING_RATE)
 
 
 def _halvings_only(rates, floor: float) -> bool:
@@ -80,21 +94,38 @@ def _halvings_only(rates, floor: float) -> bool:
 
 
 def check_reduce_lr_behaviour(reduce_lr, history) -> None:
-    """Driven through a plateau, the rate halves after 2 epochs without improvement; the history shows it."""
+    """On a plateau the rate halves after 2 epochs without improvement, and the student's run did what it should.
+
+    The run is judged on its own recorded numbers: at every epoch its logged
+    learning rate must be the one ReduceLROnPlateau gives for the validation
+    values that run recorded. A run that kept improving and was never reduced
+    did nothing wrong; a rate changed when it should not have been, or not
+    changed when it should, fails.
+    """
     callback = _single(reduce_lr, keras.callbacks.ReduceLROnPlateau, "reduce_lr")
     try:
         rates = plateau_learning_rates(callback)
     except Exception as error:
-        raise CheckFailed(f"reduce_lr falla al entrenar una red ({type(error).__name__}).") from None
+        raise CheckFailed(f"reduce_lr no se puede aplicar a un entrenamiento ({type(error).__name__}).") from None
     first_reduction = next((i for i, rate in enumerate(rates) if not math.isclose(rate, rates[0])), None)
     require(
         first_reduction == 3 and _halvings_only(rates, callback.min_lr),
         "En una meseta, reduce_lr no reduce la tasa de aprendizaje a la mitad tras 2 épocas sin mejora.",
     )
-    logged = training_record(history, "history_rlr").history.get("learning_rate", [])
+    run = training_record(history, "history_rlr")
+    logged, monitored = run.history.get("learning_rate", []), run.history.get(callback.monitor, [])
     require(
-        len(logged) > 1 and _halvings_only(logged, callback.min_lr) and logged[-1] < logged[0],
-        "El historial de history_rlr no muestra reducciones de la tasa de aprendizaje a la mitad.",
+        logged and len(monitored) == len(logged),
+        f"El historial de history_rlr no registra la tasa de aprendizaje y '{callback.monitor}' en cada época: "
+        "entrena con reduce_lr en callbacks.",
+    )
+    expected = replayed_learning_rates(callback, monitored, logged[0])
+    wrong = next((epoch for epoch, (got, want) in enumerate(zip(logged, expected), start=1)
+                  if not math.isclose(got, want, rel_tol=1e-5)), None)
+    require(
+        wrong is None,
+        f"En history_rlr la tasa de aprendizaje de la época {wrong} no es la que reduce_lr da según "
+        f"'{callback.monitor}' en las épocas anteriores: solo reduce_lr debe cambiarla.",
     )
 
 

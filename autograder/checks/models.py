@@ -28,8 +28,15 @@ def check_fresh_runs(histories: dict, builder: str = "build_model") -> None:
     require(isinstance(histories, dict) and histories, "Faltan los entrenamientos que se comparan.")
     advice = f"crea un modelo nuevo con {builder} en cada entrenamiento."
     owners: dict[int, str] = {}
+    reported: dict[int, str] = {}  # one run handed over under two names was trained once, not twice
     for name, history in histories.items():
         record = training_record(history, name)
+        require(
+            id(record) not in reported,
+            f"'{reported.get(id(record))}' y '{name}' son el mismo entrenamiento (el mismo History): cada "
+            f"entrenamiento que se compara debe ser uno propio, con su propio modelo nuevo hecho con {builder}.",
+        )
+        reported[id(record)] = name
         shared = {owners[v] for v in record.variables if v in owners}
         require(not shared, f"Los entrenamientos '{min(shared, default='')}' y '{name}' usan el mismo modelo: {advice}")
         owners.update(dict.fromkeys(record.variables, name))

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import time
 
 from jupyter_core.utils import run_sync
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellExecutionComplete, CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Integer
+from traitlets import Dict, Integer
 
 KERNEL_DIED = "KernelMuerto"
 DIED_HERE = ("El núcleo de Python se detuvo al ejecutar esta celda (memoria agotada, os._exit o un fallo): "
              "esta celda y las siguientes no se ejecutaron.")
 STUCK = ("La celda superó el tiempo máximo y el núcleo de Python no respondió a la interrupción, así que se "
          "detuvo: esta celda y las siguientes no se ejecutaron.")
+SILENT = ("El núcleo de Python terminó esta celda sin responder (el cuaderno estropeó la forma en que el núcleo "
+          "ejecuta las celdas), así que se detuvo: esta celda y las siguientes no se ejecutaron.")
+TIMED_OUT = "La celda superó el tiempo máximo de ejecución y se interrumpió: pierde sus puntos y el resto del cuaderno sigue."
 DIED_BEFORE = "Esta celda no se ejecutó: el núcleo de Python se detuvo en una celda anterior."
 
 
@@ -33,6 +37,10 @@ class ExecuteWithDeadline(Execute):
       it and every later code cell get a ``KernelMuerto`` error. A kernel still
       busy ``iopub_timeout`` seconds after its timeout interrupt (a fork loop
       swallows the interrupt) is killed, with the same result.
+    - A kernel that finishes a cell (goes idle) without ever answering it, as
+      one whose execution machinery the notebook replaced does, is given
+      ``reply_timeout`` seconds and then stopped, with the same result: it
+      would otherwise hold the grader until every later cell timed out.
 
     The notebook always finishes: nbgrader scores what ran.
     """
@@ -46,6 +54,15 @@ class ExecuteWithDeadline(Execute):
         "texto tarda en descartarse) y que tiene el núcleo para detenerse tras una interrupción por tiempo; "
         "pasados, el núcleo se da por bloqueado y se detiene.",
     ).tag(config=True)
+    reply_timeout = Integer(
+        30,
+        help="Segundos que puede tardar la respuesta de una celda después de que el núcleo la dé por terminada; "
+        "pasados, el núcleo se da por estropeado y se detiene.",
+    ).tag(config=True)
+    error_on_timeout = Dict(
+        {"ename": "CellTimeoutError", "evalue": TIMED_OUT, "traceback": [f"CellTimeoutError: {TIMED_OUT}"]},
+        help="La salida de error de una celda interrumpida por tiempo (la que ve el alumno).",
+    ).tag(config=True)
     max_cell_output = Integer(
         1_000_000,
         help="Caracteres de salida (texto e imágenes) que se guardan de cada celda; del resto queda una nota.",
@@ -55,6 +72,8 @@ class ExecuteWithDeadline(Execute):
     _kernel_dead = False
     _output_left = 0
     _output_cut = False
+    _silent = False
+    _reply_watch: asyncio.TimerHandle | None = None
 
     def preprocess(self, nb, resources=None, km=None):
         self._deadline = time.monotonic() + self.submission_timeout if self.submission_timeout else None
@@ -68,15 +87,36 @@ class ExecuteWithDeadline(Execute):
             cell.outputs = [_error(KERNEL_DIED, DIED_BEFORE)]
             return cell, resources
         self._output_left, self._output_cut = self.max_cell_output, False
+        self._silent = False
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            cell.outputs.append(_error(KERNEL_DIED, DIED_HERE))
+            if self._silent:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            cell.outputs.append(_error(KERNEL_DIED, SILENT if self._silent else DIED_HERE))
         except CellTimeoutError:  # interrupted on timeout, yet still busy
             run_sync(self.km.shutdown_kernel)(now=True)
             cell.outputs.append(_error("CellTimeoutError", STUCK))
+        finally:
+            if self._reply_watch is not None:
+                self._reply_watch.cancel()
+                self._reply_watch = None
         self._kernel_dead = True
         return cell, resources
+
+    def process_message(self, msg, cell, cell_index):
+        """nbclient's handling of each output message; once the cell's kernel goes idle, its reply is awaited only so long."""
+        try:
+            return super().process_message(msg, cell, cell_index)
+        except CellExecutionComplete:
+            self._reply_watch = asyncio.get_running_loop().call_later(self.reply_timeout, self._stop_waiting)
+            raise
+
+    def _stop_waiting(self) -> None:
+        """No reply came: stop waiting for it as nbclient does for a dead kernel (the cell ends in DeadKernelError)."""
+        if self.task_poll_for_reply is not None and not self.task_poll_for_reply.done():
+            self._silent = True
+            self.task_poll_for_reply.cancel()
 
     def _get_timeout(self, cell):
         timeout = super()._get_timeout(cell)
