@@ -10,16 +10,19 @@ from autograder.pipeline.preprocessors import StripHiddenTests
 from tests.conftest import ROOT
 
 
+def _run(sources: list[str], **settings):
+    """The notebook of ``sources`` after ExecuteWithDeadline(**settings) ran it, and the seconds it took."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    started = time.monotonic()
+    ExecuteWithDeadline(**settings).preprocess(notebook, {"metadata": {"path": "."}})
+    return notebook, time.monotonic() - started
+
+
 def test_cells_past_the_submission_deadline_are_interrupted_and_the_rest_still_runs():
     """Is the cell that overruns the submission's time interrupted, and does a later cell still run?"""
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("import time\ntime.sleep(1)"),
-        nbformat.v4.new_code_cell("time.sleep(60)"),
-        nbformat.v4.new_code_cell("print('fin')"),
-    ])
-    started = time.monotonic()
-    ExecuteWithDeadline(submission_timeout=8, timeout=120).preprocess(notebook, {"metadata": {"path": "."}})
-    assert time.monotonic() - started < 30
+    notebook, seconds = _run(["import time\ntime.sleep(1)", "time.sleep(60)", "print('fin')"],
+                             submission_timeout=8, timeout=120)
+    assert seconds < 30
     errors = {o.ename for o in notebook.cells[1].outputs if o.output_type == "error"}
     assert "CellTimeoutError" in errors  # next to the KeyboardInterrupt of the interrupted kernel
     assert notebook.cells[2].outputs[0].text == "fin\n"
@@ -71,13 +74,8 @@ def test_a_timed_out_grade_cell_shows_its_spanish_reason_in_the_feedback():
 
 def test_a_kernel_that_finishes_a_cell_without_answering_is_stopped_in_seconds():
     """Does a notebook that breaks the kernel's execution of cells cost seconds and a Spanish reason, not every cell's timeout?"""
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("ip = get_ipython()\nip.run_cell = ip.run_cell_async = lambda *a, **k: None"),
-        nbformat.v4.new_code_cell("print('no llega')"),
-        nbformat.v4.new_code_cell("print('tampoco')"),
-    ])
-    started = time.monotonic()
-    ExecuteWithDeadline(timeout=300, reply_timeout=5).preprocess(notebook, {"metadata": {"path": "."}})
-    assert time.monotonic() - started < 120
+    notebook, seconds = _run(["ip = get_ipython()\nip.run_cell = ip.run_cell_async = lambda *a, **k: None",
+                              "print('no llega')", "print('tampoco')"], timeout=300, reply_timeout=5)
+    assert seconds < 120
     assert [o.evalue for o in notebook.cells[1].outputs if o.output_type == "error"] == [SILENT]
     assert [o.ename for o in notebook.cells[2].outputs] == ["KernelMuerto"]
