@@ -73,6 +73,10 @@ c.Sandbox.memory_mb = 8192  # each process (virtual) and all together (resident)
 c.Sandbox.max_processes = 512  # processes and threads
 c.Sandbox.max_file_mb = 1024
 c.Sandbox.network = False
+c.Sandbox.cpu_cgroup = True  # one CPU weight for all the kernel's processes
+# Threads each kernel computes with, whatever the number of workers: TensorFlow sums
+# in another order with another thread count, and a regrade must give the same numbers.
+c.Sandbox.cpu_threads = 1
 # Output kept per cell; past it a note, and a print flood is dropped as it arrives.
 c.ExecuteWithDeadline.max_cell_output = 1_000_000  # characters
 # --- end of the sandbox block ---------------------------------------------------

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from nbgrader.api import Gradebook
 
 from autograder import course_data
 from autograder.checks.evidence import load_call
@@ -47,6 +48,13 @@ def submit(course: Path, assignment: str, student: str, text: str) -> None:
     target = course / "submitted" / student / assignment / f"{assignment}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
+
+
+def cell_scores(course: Path, assignment: str, student: str) -> dict[str, tuple[float, float]]:
+    """Score and maximum of each autograded test cell of ``student``, from the course gradebook."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "curso-dl") as gradebook:
+        notebook = gradebook.find_submission_notebook(assignment, assignment, student)
+        return {g.name: (g.score, g.max_score) for g in notebook.grades if g.cell.cell_type == "code"}
 
 
 @pytest.fixture

@@ -13,10 +13,9 @@ import csv
 import html
 
 import pytest
-from nbgrader.api import Gradebook
 
 from autograder.pipeline.grading import grade
-from tests.conftest import make_course, submit
+from tests.conftest import cell_scores, make_course, submit
 from tests.scenarios import main, tables
 
 TABLES = {table.assignment: table for table in tables()}
@@ -57,9 +56,7 @@ def graded(tmp_path_factory, selected):
 
 def failed_tests(course, assignment, student):
     """Autograded test cells of ``student`` that did not get their points, and all their points."""
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "curso-dl") as gradebook:
-        notebook = gradebook.find_submission_notebook(assignment, assignment, student)
-        tests = {g.name: (g.score, g.max_score) for g in notebook.grades if g.cell.cell_type == "code"}
+    tests = cell_scores(course, assignment, student)
     return {name for name, (score, top) in tests.items() if score < top}, tests
 
 

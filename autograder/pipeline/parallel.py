@@ -1,12 +1,9 @@
 """Dask distributed: a local cluster sized for this machine, or an existing cluster, and jobs run on it.
 
-A local cluster has single-threaded worker processes, one job each at a time.
-The machine's cores are shared among them through the thread counts that the
-libraries of the students' kernels read from the environment, which a kernel
-inherits from its worker: TensorFlow reads TF_NUM_INTRAOP_THREADS,
-TF_NUM_INTEROP_THREADS and OMP_NUM_THREADS, numpy OPENBLAS_NUM_THREADS (or
-MKL_NUM_THREADS). Dask itself starts every worker with one OpenMP, MKL and
-OpenBLAS thread unless told otherwise.
+A local cluster has single-threaded worker processes, one job each at a time,
+one per core by default. How many threads a student's kernel computes with is
+not the cluster's business: the kernel manager fixes it (``c.Sandbox.cpu_threads``),
+so that a submission trains to the same numbers on any number of workers.
 """
 
 from __future__ import annotations
@@ -24,7 +21,6 @@ from distributed.utils import silence_logging_cmgr
 from autograder.pipeline.course import CourseError
 
 MEMORY_PER_WORKER = 3 * 2**30  # a kernel training on the full data set, and nbgrader around it
-THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 CONNECT_TIMEOUT = "30s"
 
 
@@ -36,11 +32,6 @@ def default_workers() -> int:
     """One worker per core, as many as the memory holds."""
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return max(1, min(machine_cores(), memory // MEMORY_PER_WORKER))
-
-
-def thread_environment(*, workers: int) -> dict[str, str]:
-    """Each worker's share of the machine's cores, for the libraries of its kernels."""
-    return dict.fromkeys(THREAD_VARIABLES, str(max(1, machine_cores() // workers)))
 
 
 @contextlib.contextmanager
@@ -61,7 +52,7 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None):
             workers = workers or default_workers()
             cluster = stack.enter_context(LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                silence_logs=logging.ERROR, env=thread_environment(workers=workers),
+                silence_logs=logging.ERROR,
             ))
             client = stack.enter_context(Client(cluster))
         yield client

@@ -26,12 +26,14 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer
+from traitlets import Bool, Integer
 
 from autograder.checks.failure import CheckFailed
 from autograder.kernel.layout import EVIDENCE_DIR, cell_key
+from autograder.sandbox.settings import thread_environment
 
 RECORDER = "verify"
+JUDGE_THREADS = 1  # the judge's own numbers (a model's test accuracy) never depend on the machine or its load
 VERDICTS_FAILED = "El corrector no pudo evaluar las comprobaciones ocultas de este cuaderno ({why})."
 
 
@@ -91,6 +93,11 @@ def run_verdicts(evidence: Path, plan: list[dict], timeout: int) -> dict[str, di
     return {cell["cell"]: {"reason": VERDICTS_FAILED.format(why=why), "values": []} for cell in plan}
 
 
+def _judge_environment() -> dict[str, str]:
+    """The grader's environment as it is now (the data profile), with the judge's fixed thread counts."""
+    return {**os.environ, **thread_environment(JUDGE_THREADS)}
+
+
 class _JudgeServer:
     """This process's ``python -m autograder.checks.verdicts``: started once, it forks a judge per notebook."""
 
@@ -106,7 +113,7 @@ class _JudgeServer:
         with self._lock:
             try:
                 server = self._server()
-                request = {"evidence": str(evidence), "plan": str(plan), "out": str(out), "environment": dict(os.environ)}
+                request = {"evidence": str(evidence), "plan": str(plan), "out": str(out), "environment": _judge_environment()}
                 server.stdin.write(json.dumps(request).encode() + b"\n")
                 server.stdin.flush()
                 pid = self._reply(deadline)["pid"]
@@ -128,7 +135,7 @@ class _JudgeServer:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "autograder.checks.verdicts"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, bufsize=0,
+                stderr=subprocess.DEVNULL, bufsize=0, env=_judge_environment(),
             )
             self._replies = b""
         return self._process
@@ -178,6 +185,11 @@ class ApplyVerdicts(NbGraderPreprocessor):
     """After execution: each grade cell keeps its points only if its hidden checks pass outside the kernel."""
 
     timeout = Integer(600, help="Segundos para evaluar las comprobaciones ocultas de un cuaderno.").tag(config=True)
+    keep_evidence = Bool(
+        False,
+        help="Conservar lo que entregó el núcleo (la carpeta .evidencia/ junto al cuaderno en autograded/) "
+        "para revisar a mano una nota; la siguiente corrección de la entrega la sustituye.",
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         evidence = _evidence_dir(resources)
@@ -191,7 +203,8 @@ class ApplyVerdicts(NbGraderPreprocessor):
             if reason and not any(output.output_type == "error" for output in outputs):
                 outputs.insert(0, nbformat.from_dict(failed_check_output(reason)))
             cell.outputs = outputs
-        shutil.rmtree(evidence, ignore_errors=True)
+        if not self.keep_evidence:
+            shutil.rmtree(evidence, ignore_errors=True)
         resources["verdicts"] = verdicts
         return nb, resources
 

@@ -26,7 +26,7 @@ from autograder.kernel.layout import EVIDENCE_DIR
 from autograder.sandbox import cgroup, launcher
 from autograder.sandbox.policy import policy_for
 from autograder.sandbox.report import describe
-from autograder.sandbox.settings import Sandbox
+from autograder.sandbox.settings import Sandbox, thread_environment
 from autograder.sandbox.workspace import Workspace
 
 # Every kernel, sandboxed or not: output leaves in messages the grader accepts.
@@ -57,9 +57,10 @@ class SandboxedKernelManager(AsyncKernelManager):
             if error := _fetch_course_data():
                 self._log_once(logging.WARNING, "El núcleo del alumno, que no puede descargar nada, no tendrá los "
                                f"datos del curso: {error}")
+        kw["env"] = {**kw.get("env", os.environ), **thread_environment(self.sandbox.cpu_threads)}
         if self._workspace:
             # The data cache defaults to a folder in the home, and the kernel gets a home of its own.
-            kw["env"] = {**kw.get("env", os.environ), **self._workspace.environment(),
+            kw["env"] = {**kw["env"], **self._workspace.environment(),
                          course_data.CACHE_ENV: str(course_data.cache_dir().resolve())}
         return await super()._async_pre_start_kernel(**kw)
 
@@ -82,7 +83,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         limits = {"--memory-mb": sandbox.memory_mb, "--max-processes": sandbox.max_processes,
                   "--max-file-mb": sandbox.max_file_mb}
         options = [f"{name}={value}" for name, value in limits.items() if value]
-        options += ["--deny-network"] * (not sandbox.network)
+        options += ["--deny-network"] * (not sandbox.network) + ["--cpu-cgroup"] * sandbox.cpu_cgroup
         for rule, paths in (("--read", policy.read), ("--list", policy.list), ("--write", policy.write)):
             options += [f"{rule}={path}" for path in paths]
         options += [f"--stage={workspace.staging}", f"--drop={workspace.evidence}"]

@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-processes", type=int)
     parser.add_argument("--max-file-mb", type=int)
     parser.add_argument("--cgroup", required=True, help="name of the kernel's cgroups")
+    parser.add_argument("--cpu-cgroup", action="store_true", help="give the kernel's processes one CPU weight")
     parser.add_argument("--read", action="append", default=[], help="path readable beneath")
     parser.add_argument("--list", action="append", default=[], help="directory whose entries may be listed")
     parser.add_argument("--write", action="append", default=[], help="path readable and writable beneath")
@@ -100,7 +101,8 @@ def _apply(options: argparse.Namespace) -> tuple[list[str], list[str]]:
             results["processes_cgroup"] = True
         else:
             results["processes_rlimit"] = _try(rlimits.limit_processes, options.max_processes)
-    results["cpu_cgroup"] = cgroup.join_new("cpu", options.cgroup, {"cpu.shares": 1024})
+    if options.cpu_cgroup:
+        results["cpu_cgroup"] = cgroup.join_new("cpu", options.cgroup, {"cpu.shares": 1024})
     rules = [(path, landlock.READ) for path in options.read] + [(path, landlock.LIST) for path in options.list]
     rules += [(path, landlock.WRITE) for path in options.write]
     rules += [(path, landlock.STAGE) for path in options.stage] + [(path, landlock.DROP) for path in options.drop]
