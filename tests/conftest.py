@@ -4,6 +4,7 @@ stratified tenth of the real datasets, with the grader's code path unchanged."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from nbgrader.api import Gradebook
 from autograder import course_data
 from autograder.checks.evidence import load_call
 from autograder.kernel import fit_log
-from autograder.kernel.evidence import write_call
+from autograder.kernel.evidence import Recorder
+from autograder.kernel.layout import cell_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,6 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def pytest_addoption(parser):
     parser.addoption("--todos-los-escenarios", action="store_true",
                      help="grade every scenario notebook, not only the CI subset (tests/test_scenarios.py)")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say which sandbox protections this Linux let tests/test_sandbox.py check (nothing when it did not run)."""
+    sandbox_tests = sys.modules.get("tests.test_sandbox")  # imported only when collected
+    if sandbox_tests:
+        terminalreporter.write_line(sandbox_tests.protections_summary())
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -62,20 +71,29 @@ def course(tmp_path) -> Path:
     return make_course(tmp_path / "curso")
 
 
+def hand_over(drop_box: Path, source: str, check: str, *args, **kwargs) -> Path:
+    """What the kernel hands over when the hidden cell ``source`` calls ``verify.<check>(...)`` after this
+    process's fits (each fit's record, then the call), in ``drop_box``; the call's folder."""
+    recorder = Recorder(str(drop_box))
+    for record in fit_log.LOG.records:
+        recorder.fit_returned(record)
+    recorder.running(source)
+    getattr(recorder, check)(*args, **kwargs)
+    return next(drop_box.glob(f"{cell_key(source)}-*"))
+
+
 @pytest.fixture
 def judged(tmp_path):
     """Run a hidden check as the grader does: on what the kernel hands over, loaded back.
 
-    ``judged(check, *values)`` writes the values (and the fit log) with the
+    ``judged(check, *values)`` hands the values (and the fit log) over with the
     kernel-side recorder, loads them as the verdict process does and calls
     ``check`` on the loaded evidence.
     """
-    calls = iter(range(10**6))
+    drop_boxes = (tmp_path / f"buzon-{n}" for n in range(10**6))
 
     def run(check, *args, **kwargs):
-        folder = tmp_path / f"llamada-{next(calls)}"
-        write_call(folder, check.__name__, args, kwargs)
-        _, args, kwargs = load_call(folder)
+        _, args, kwargs = load_call(hand_over(next(drop_boxes), "", check.__name__, *args, **kwargs))
         return check(*args, **kwargs)
 
     return run

@@ -14,7 +14,7 @@ import psutil
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.kernel.layout import EVIDENCE_DIR
+from autograder.kernel.layout import EVIDENCE_DIR, FIT_FILE
 from autograder.pipeline.grading import grade
 from tests.conftest import cell_scores, make_course, submit
 from tests.scenarios import tables
@@ -130,7 +130,7 @@ def graded_state(course: Path) -> dict:
 
 def recorded_histories(folder: Path) -> list[str]:
     """Every training history (losses and accuracies per epoch) the kernel handed over, as sorted JSON."""
-    records = (json.loads(path.read_text(encoding="utf-8")) for path in (folder / EVIDENCE_DIR).rglob("record.json"))
+    records = (json.loads(path.read_text(encoding="utf-8")) for path in (folder / EVIDENCE_DIR).rglob(FIT_FILE))
     return sorted(json.dumps(record["history"], sort_keys=True) for record in records)
 
 

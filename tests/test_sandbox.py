@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import ctypes
+import errno
 import json
 import logging
 import os
 import resource
+import shutil
 import signal
+import subprocess
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 import numpy as np
@@ -26,13 +31,97 @@ from autograder.pipeline.course import load_config
 from autograder.pipeline.deadline import DIED_BEFORE, DIED_HERE, KERNEL_DIED, ExecuteWithDeadline
 from autograder.sandbox import landlock, launcher
 from autograder.sandbox.kernel import SandboxedKernelManager
+from autograder.sandbox.settings import THREAD_VARIABLES
 from tests.conftest import ROOT
 
-# The protections exist where the operating system allows them; CI machines may lack some.
-LANDLOCK_ABI = landlock.abi_version()
-NAMESPACES = bool(launcher._working_unshare(deny_network=True))
-needs_landlock = pytest.mark.skipif(LANDLOCK_ABI < 4, reason="no Landlock with TCP rules (ABI >= 4) here")
-needs_namespaces = pytest.mark.skipif(not NAMESPACES, reason="unshare cannot create namespaces here")
+# A test skips only where this Linux lacks what it checks, as the kernel itself answers when asked
+# without the sandbox's code; where the kernel has it but the sandbox does not see it, the test fails.
+_LANDLOCK_ABSENT = {errno.ENOSYS: "este Linux no tiene Landlock (landlock_create_ruleset: ENOSYS)",
+                    errno.EOPNOTSUPP: "este Linux tiene Landlock desactivado al arrancar "
+                                      "(landlock_create_ruleset: EOPNOTSUPP)"}
+
+
+def kernel_landlock() -> tuple[int, int]:
+    """The Landlock ABI this Linux gives when asked directly (0 when none), and the errno it answers instead."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    # landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION): system call 444 on x86_64 and aarch64
+    abi = libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    return (abi, 0) if abi > 0 else (0, ctypes.get_errno())
+
+
+def enabled_security_modules() -> list[str]:
+    """The security modules this Linux enabled at boot; empty when /sys/kernel/security is not mounted."""
+    try:
+        return Path("/sys/kernel/security/lsm").read_text().strip().split(",")
+    except OSError:
+        return []
+
+
+def kernel_lacks_namespaces() -> str:
+    """Why this Linux gives no new network and PID namespaces here, in its own words; empty when it does."""
+    program = shutil.which("unshare")
+    if not program:
+        return "no hay programa unshare en el PATH"
+    limit = Path("/proc/sys/user/max_user_namespaces")
+    if os.geteuid() and limit.exists() and limit.read_text().strip() == "0":
+        return "este Linux no da espacios de nombres de usuario (/proc/sys/user/max_user_namespaces: 0)"
+    options = [*["--map-root-user"] * bool(os.geteuid()), "--net", "--pid", "--fork", "true"]
+    probe = subprocess.run([program, *options], capture_output=True, text=True, check=False)
+    return f"unshare {' '.join(options)} falla aquí: {probe.stderr.strip()}" if probe.returncode else ""
+
+
+class Protection(NamedTuple):
+    name: str  # what this Linux offers, as the run's summary names it
+    lacking: str  # why this Linux lacks it, from the kernel's own answer; empty when it has it
+    broken: str  # why the tests cannot rely on it although this Linux has it; empty when they can
+
+
+def landlock_abi(version: int) -> Protection:
+    """Landlock with ABI ``version`` or later, as this Linux answers and as the sandbox detects it."""
+    name = f"Landlock ABI {KERNEL_LANDLOCK_ABI}"
+    if LANDLOCK_ERRNO:
+        modules = enabled_security_modules()
+        if LANDLOCK_ERRNO in _LANDLOCK_ABSENT and "landlock" not in modules:
+            return Protection(name, _LANDLOCK_ABSENT[LANDLOCK_ERRNO], "")
+        answer = f"landlock_create_ruleset: {errno.errorcode.get(LANDLOCK_ERRNO, LANDLOCK_ERRNO)}"
+        return Protection(name, "", f"{answer} y /sys/kernel/security/lsm: {','.join(modules) or 'ilegible'}; "
+                                    "eso no dice que este Linux no tenga Landlock")
+    if KERNEL_LANDLOCK_ABI < version:
+        return Protection(name, f"este Linux tiene Landlock ABI {KERNEL_LANDLOCK_ABI}, no la {version}", "")
+    detected = landlock.abi_version()
+    return Protection(name, "", "" if detected == KERNEL_LANDLOCK_ABI else
+                      f"este Linux da Landlock ABI {KERNEL_LANDLOCK_ABI}, pero landlock.abi_version() da {detected}: "
+                      "la detección del sandbox falla")
+
+
+def namespaces() -> Protection:
+    """New network and PID namespaces, as unshare creates them here and as the sandbox detects them."""
+    name, lacking = "espacios de nombres net+pid", kernel_lacks_namespaces()
+    if lacking:
+        return Protection(name, lacking, "")
+    detected = launcher._working_unshare(deny_network=True)
+    if {"--net", "--pid"} <= set(detected or ()):
+        return Protection(name, "", "")
+    return Protection(name, "", f"unshare crea {name} aquí, pero launcher._working_unshare(deny_network=True) "
+                                f"da {detected}: la detección del sandbox falla")
+
+
+KERNEL_LANDLOCK_ABI, LANDLOCK_ERRNO = kernel_landlock()
+NAMESPACES = namespaces()
+
+
+def require(*alternatives: Protection) -> None:
+    """Skip the test where this Linux lacks all ``alternatives``; fail it where one it has cannot be relied on."""
+    offered = [protection for protection in alternatives if not protection.lacking]
+    if not offered:
+        pytest.skip("; ".join(protection.lacking for protection in alternatives))
+    if broken := [protection.broken for protection in offered if protection.broken]:
+        pytest.fail("; ".join(broken))
+
+
+def protections_summary() -> str:
+    """What this Linux let the sandbox tests check, in one line for the end of the run."""
+    return "sandbox: " + "; ".join(p.broken or p.lacking or p.name for p in (landlock_abi(1), NAMESPACES))
 
 PACKAGE = ROOT / "autograder"
 
@@ -91,6 +180,16 @@ def errors(cell) -> list[str]:
     return [o.ename for o in cell.outputs if o.output_type == "error"]
 
 
+@pytest.mark.parametrize("enabled", [True, False], ids=["aislado", "sin_aislar"])
+def test_the_kernel_computes_with_the_course_thread_count_not_its_workers(config, course, monkeypatch, enabled):
+    """Does every kernel get c.Sandbox.cpu_threads threads for TensorFlow and numpy, not its worker's setting?"""
+    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "7")  # what a worker's environment might say
+    config = copy.deepcopy(config)
+    config.Sandbox.cpu_threads, config.Sandbox.enabled = 3, enabled
+    notebook = run(config, course, f"import os\nprint(*(os.environ.get(name) for name in {list(THREAD_VARIABLES)!r}))")
+    assert printed(notebook.cells[0]).split() == ["3"] * len(THREAD_VARIABLES)
+
+
 @pytest.fixture(scope="module")
 def probed(config, course):
     """One sandboxed kernel tries to read, write, connect, signal the grader and allocate 10 GB."""
@@ -107,7 +206,7 @@ def probed(config, course):
     return run(
         config, course,
         ATTEMPT + f"attempt(Path.read_bytes, {_names(reads)})",
-        f"Path('.evidencia').mkdir()\nattempt(lambda path: path.write_text('x'), {_names(writes)})",
+        f"Path('.evidencia').mkdir(exist_ok=True)\nattempt(lambda path: path.write_text('x'), {_names(writes)})",
         "import socket\nsocket.create_connection(('1.1.1.1', 80), timeout=5)",
         f"import os\nos.kill({os.getpid()}, 0)",
         "import numpy as np\nx = np.ones(10 * 2**30, dtype=np.uint8)",
@@ -119,17 +218,17 @@ def _names(paths: dict[str, Path]) -> str:
     return repr({name: str(path) for name, path in paths.items()})
 
 
-@needs_landlock
 def test_the_kernel_reads_its_folder_and_the_data_but_nothing_hidden(probed):
     """Can the kernel read its folder, the data and its extension, but not the checks, gradebook or others' work?"""
+    require(landlock_abi(4))
     results = json.loads(printed(probed.cells[0]))
     assert [results.pop(name) for name in ("own", "data", "extension")] == ["ok"] * 3
     assert set(results.values()) == {"denied"}, results
 
 
-@needs_landlock
 def test_the_kernel_writes_only_in_its_folder(probed):
     """Can the kernel write in its folder (evidence included) and nowhere else?"""
+    require(landlock_abi(4))
     results = json.loads(printed(probed.cells[1]))
     assert results == {"own": "ok", "evidence": "ok", "course": "denied", "data": "denied", "tmp": "denied"}
 
@@ -152,9 +251,9 @@ attempt(plant, {"planted": drop + "/" + "f" * 24 + "-0001"})
 """
 
 
-@pytest.mark.skipif(LANDLOCK_ABI < 2, reason="no Landlock moves between folders (ABI >= 2) here")
 def test_handed_over_evidence_cannot_be_seen_changed_or_removed_by_the_kernel(config, course):
     """Can the kernel neither list, read nor remove the evidence it handed over, and does the grader get it whole?"""
+    require(landlock_abi(2))  # moves between folders
     workdir = course / "autograded" / "alumno" / "p"
     notebook = run(config, course, HAND_OVER, TAMPER)
     listing, removal, planting = (json.loads(line) for line in printed(notebook.cells[1]).splitlines())
@@ -168,15 +267,15 @@ def test_handed_over_evidence_cannot_be_seen_changed_or_removed_by_the_kernel(co
     assert call["check"] == "check_scaled" and np.array_equal(array, np.arange(6.0).reshape(2, 3))
 
 
-@pytest.mark.skipif(not NAMESPACES and LANDLOCK_ABI < 4, reason="no way to isolate the network here")
 def test_a_network_call_from_the_kernel_fails(probed):
     """Does a network call from the student's kernel fail?"""
+    require(NAMESPACES, landlock_abi(4))
     assert errors(probed.cells[2]) == ["OSError"]
 
 
-@pytest.mark.skipif(not NAMESPACES and LANDLOCK_ABI < 6, reason="no way to hide the grader here")
 def test_the_kernel_cannot_signal_the_grader(probed):
     """Is the grader's process out of the kernel's reach (unseen in its PID namespace, or refused by Landlock)?"""
+    require(NAMESPACES, landlock_abi(6))
     assert errors(probed.cells[3]) in (["ProcessLookupError"], ["PermissionError"])
 
 
@@ -186,9 +285,9 @@ def test_a_huge_allocation_fails_in_its_cell_and_the_kernel_lives_on(probed):
     assert printed(probed.cells[5]) == "sigue vivo\n"
 
 
-@needs_namespaces
 def test_a_fork_bomb_is_contained_and_nothing_survives_the_kernel(config, course):
     """Does the process limit stop a fork bomb, its timeout end it, and nothing it started outlive the kernel?"""
+    require(NAMESPACES)
     config = copy.deepcopy(config)
     config.Sandbox.max_processes = 64
     config.ExecuteWithDeadline.iopub_timeout = 5
@@ -227,9 +326,9 @@ def test_a_gigabyte_of_output_is_capped(config, course):
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 300 * 1024  # KiB
 
 
-@needs_namespaces
 def test_the_kernel_dies_with_its_launcher(tmp_path):
     """If the process the grader started dies (as when the grader is killed), does the kernel die with it?"""
+    require(NAMESPACES)
 
     async def kill_the_launcher() -> tuple[str, list[int]]:
         manager = SandboxedKernelManager()
@@ -255,10 +354,10 @@ def test_the_kernel_dies_with_its_launcher(tmp_path):
     assert not survivors
 
 
-@needs_landlock
 def test_without_namespaces_the_kernel_runs_and_the_log_says_what_is_missing(config, course, tmp_path, caplog,
                                                                                monkeypatch):
     """With no unshare on the PATH, does the kernel still run, offline, and is the missing isolation logged?"""
+    require(landlock_abi(4))  # TCP rules
     monkeypatch.setenv("PATH", str(tmp_path))
     logger = get_logger()  # the kernel manager's
     logger.addHandler(caplog.handler)
@@ -270,6 +369,12 @@ def test_without_namespaces_the_kernel_runs_and_the_log_says_what_is_missing(con
     assert errors(notebook.cells[0]) == ["PermissionError"]  # Landlock's TCP rule
     warning = next(r.getMessage() for r in caplog.records if "se ejecuta sin" in r.getMessage())
     assert "espacio de nombres de red" in warning and "espacio de nombres de PID" in warning
+
+
+def test_the_sandbox_detects_every_protection_this_kernel_offers():
+    """Does the sandbox see the Landlock ABI this Linux gives and the namespaces unshare creates here?"""
+    broken = [protection.broken for protection in (landlock_abi(1), NAMESPACES) if protection.broken]
+    assert not broken, "; ".join(broken)
 
 
 def test_the_course_runs_kernels_in_the_sandbox():

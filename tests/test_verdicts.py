@@ -7,9 +7,9 @@ from nbgrader.utils import determine_grade
 
 from autograder.checks.reference import reference
 from autograder.checks.verdicts import NOTHING_HANDED_OVER, judge
-from autograder.kernel.evidence import write_call
-from autograder.kernel.layout import EVIDENCE_DIR, cell_key
+from autograder.kernel.layout import EVIDENCE_DIR
 from autograder.pipeline.verdicts import ApplyVerdicts, hidden_calls, run_verdicts, verdict_plan
+from tests.conftest import hand_over
 
 SCALED = "from autograder.kernel.evidence import verify\nverify.check_scaled(X_train_scaled, X_valid_scaled, X_test_scaled)"
 
@@ -26,11 +26,6 @@ def grade_cell(source: str, grade_id: str, outputs=()):
     return cell
 
 
-def hand_over(folder, source: str, check: str, *args, **kwargs):
-    """What ``verify.<check>(...)`` writes when the kernel runs ``source``."""
-    write_call(folder / EVIDENCE_DIR / f"{cell_key(source)}-0001", check, args, kwargs)
-
-
 def test_the_plan_takes_checks_and_literal_arguments_from_the_graders_cell():
     """Are the checks a cell calls, and its literal arguments, read from the cell's own source?"""
     calls = hidden_calls('from x import verify\nverify.check_accuracy(m, a, b, split="test", assignment="p1")\nprint(1)')
@@ -40,9 +35,9 @@ def test_the_plan_takes_checks_and_literal_arguments_from_the_graders_cell():
 
 def test_a_correct_hand_over_passes_and_a_wrong_one_says_why(tmp_path, scaled):
     """Does the verdict pass on the right arrays and give the check's sentence on raw pixels?"""
-    hand_over(tmp_path, SCALED, "check_scaled", *scaled)
+    hand_over(tmp_path / EVIDENCE_DIR, SCALED, "check_scaled", *scaled)
     wrong = SCALED.replace("X_test_scaled", "X_test_scaled ")
-    hand_over(tmp_path, wrong, "check_scaled", scaled[0], scaled[1], scaled[2] * 255)
+    hand_over(tmp_path / EVIDENCE_DIR, wrong, "check_scaled", scaled[0], scaled[1], scaled[2] * 255)
     plan = verdict_plan([grade_cell(SCALED, "bien"), grade_cell(wrong, "mal")])
     verdicts = judge(tmp_path / EVIDENCE_DIR, plan)
     assert verdicts["bien"]["reason"] is None
@@ -51,7 +46,7 @@ def test_a_correct_hand_over_passes_and_a_wrong_one_says_why(tmp_path, scaled):
 
 def test_nothing_handed_over_or_another_check_fails(tmp_path, scaled):
     """Does a cell whose kernel handed nothing over, or evidence for another check, fail?"""
-    hand_over(tmp_path, SCALED, "check_centered", *scaled)
+    hand_over(tmp_path / EVIDENCE_DIR, SCALED, "check_centered", *scaled)
     other = SCALED + "\n"
     verdicts = judge(tmp_path / EVIDENCE_DIR, verdict_plan([grade_cell(SCALED, "otra"), grade_cell(other, "nada")]))
     assert verdicts["otra"]["reason"] == verdicts["nada"]["reason"] == NOTHING_HANDED_OVER
@@ -61,21 +56,21 @@ def test_literal_arguments_cannot_be_changed_from_the_kernel(tmp_path, scaled):
     """Is the split written in the hidden code used even if the kernel handed over another one?"""
     source = 'verify.check_accuracy(final_model, X_valid_final, X_test_final, split="test", assignment="p1_normalizacion")'
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
-    hand_over(tmp_path, source, "check_accuracy", model, scaled[1], scaled[2], split="valid", assignment="p1_normalizacion")
+    hand_over(tmp_path / EVIDENCE_DIR, source, "check_accuracy", model, scaled[1], scaled[2], split="valid", assignment="p1_normalizacion")
     verdict = judge(tmp_path / EVIDENCE_DIR, verdict_plan([grade_cell(source, "exactitud")]))["exactitud"]
     assert "final_model en test" in verdict["reason"]
 
 
 def test_a_verdict_process_past_its_time_fails_every_cell(tmp_path, scaled):
     """Does a verdict process that runs out of time fail each planned cell with a Spanish reason?"""
-    hand_over(tmp_path, SCALED, "check_scaled", *scaled)
+    hand_over(tmp_path / EVIDENCE_DIR, SCALED, "check_scaled", *scaled)
     verdicts = run_verdicts(tmp_path / EVIDENCE_DIR, verdict_plan([grade_cell(SCALED, "lenta")]), timeout=0)
     assert "no pudo evaluar" in verdicts["lenta"]["reason"]
 
 
 def test_failed_verdicts_become_error_outputs_and_evidence_is_removed(tmp_path, scaled):
     """Does a failed cell get the reason as an error output, a cell that already failed keep its own, and the evidence go?"""
-    hand_over(tmp_path, SCALED, "check_scaled", *(x * 255 for x in scaled))
+    hand_over(tmp_path / EVIDENCE_DIR, SCALED, "check_scaled", *(x * 255 for x in scaled))
     failed_in_kernel = nbformat.v4.new_output("error", ename="NameError", evalue="x", traceback=["NameError: x"])
     nb = nbformat.v4.new_notebook(cells=[grade_cell(SCALED, "mal"), grade_cell(SCALED + "\n", "error", [failed_in_kernel])])
     nb, resources = ApplyVerdicts().preprocess(nb, {"metadata": {"path": str(tmp_path)}})
@@ -88,9 +83,9 @@ def test_failed_verdicts_become_error_outputs_and_evidence_is_removed(tmp_path, 
 def test_a_value_shown_in_a_hidden_cell_cannot_be_read_as_its_grade(tmp_path, scaled):
     """Does a score the student's code displays in a hidden cell vanish, so that nbgrader grades the verdict alone?"""
     fake_score = nbformat.v4.new_output("execute_result", data={"text/plain": "0.5"}, execution_count=1)
-    hand_over(tmp_path, SCALED, "check_scaled", *(x * 255 for x in scaled))
+    hand_over(tmp_path / EVIDENCE_DIR, SCALED, "check_scaled", *(x * 255 for x in scaled))
     passed = SCALED + "\n"
-    hand_over(tmp_path, passed, "check_scaled", *scaled)
+    hand_over(tmp_path / EVIDENCE_DIR, passed, "check_scaled", *scaled)
     nb = nbformat.v4.new_notebook(cells=[grade_cell(SCALED, "mal", [fake_score]), grade_cell(passed, "bien", [fake_score])])
     nb, _ = ApplyVerdicts().preprocess(nb, {"metadata": {"path": str(tmp_path)}})
     assert [o.output_type for o in nb.cells[0].outputs] == ["error"]

@@ -3,6 +3,8 @@
 Loading never runs student code: arrays are read without pickle, models with
 Keras' safe mode (no Lambda layers or custom objects), callbacks are rebuilt
 from their plain settings, and training runs are the fit log's plain records.
+A call names the fit records and model objects it refers to, which lie beside
+it in the evidence folder; each is read once per judging process.
 Objects keep the identity they had in the kernel (:func:`kernel_id`), so a
 check can still tell whether two runs trained the same model, or whether a
 callback was used to train a given model.
@@ -10,6 +12,7 @@ callback was used to train a given model.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 from dataclasses import dataclass
@@ -20,7 +23,7 @@ import numpy as np
 
 from autograder.checks.failure import CheckFailed
 from autograder.kernel.architecture import LayerSummary
-from autograder.kernel.layout import CALL_FILE, FIT_LOG_DIR
+from autograder.kernel.layout import CALL_FILE, FIT_FILE, MODEL_FILE
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,8 @@ class Unreadable:
 class HandedOver:
     """The kernel identities of the loaded objects and the fit log of the run."""
 
-    def __init__(self, runs: list[TrainingRun]):
-        self.runs = runs
+    def __init__(self, runs: list[TrainingRun | None]):
+        self.runs = runs  # in the fit log's order; None where a record never arrived
         self._ids: dict[int, tuple[object, int]] = {}  # id in this process -> (object kept alive, kernel id)
 
     def remember(self, value, identity: int):
@@ -92,7 +95,7 @@ def kernel_id(value) -> int | None:
 def runs_of(model) -> list[TrainingRun]:
     """Every training run of ``model`` in the kernel, in order."""
     identity = kernel_id(model)
-    return [run for run in _current.runs if identity is not None and run.model_id == identity]
+    return [run for run in _current.runs if run is not None and identity is not None and run.model_id == identity]
 
 
 def training_record(history, name: str) -> TrainingRun:
@@ -105,12 +108,19 @@ def training_record(history, name: str) -> TrainingRun:
 def load_call(folder: Path) -> tuple[str, list, dict]:
     """The check a hidden cell asked for and its arguments, from ``folder``; makes its fit log current."""
     global _current
-    _current = HandedOver([])
-    _current.runs = _load_runs(folder / FIT_LOG_DIR)
     call = json.loads((folder / CALL_FILE).read_text(encoding="utf-8"))
+    _current = HandedOver([])
+    _current.runs = [None if name is None else _load_run(_beside(folder, name)) for name in call["fits"]]
     args = [_load(reference, folder) for reference in call["args"]]
     kwargs = {name: _load(reference, folder) for name, reference in call["kwargs"].items()}
     return call["check"], args, kwargs
+
+
+def _beside(folder: Path, name: str) -> Path:
+    """A folder the call names, which must lie in the same evidence folder as the call."""
+    if Path(name).name != name or name in (".", ".."):
+        raise ValueError(f"not an evidence folder: {name!r}")
+    return folder.parent / name
 
 
 def _load(reference: dict, folder: Path):
@@ -120,7 +130,7 @@ def _load(reference: dict, folder: Path):
     if kind == "array":
         return np.load(folder / reference["file"], allow_pickle=False)
     if kind == "model":
-        return _current.remember(_load_model(folder / reference["file"]), reference["id"])
+        return _current.remember(_load_model(_beside(folder, reference["object"]) / MODEL_FILE), reference["id"])
     if kind == "history":
         index = reference["record"]
         run = _current.runs[index] if index is not None and index < len(_current.runs) else None
@@ -137,7 +147,9 @@ def _load(reference: dict, folder: Path):
     return Unreadable(reference.get("type", "?"))
 
 
+@functools.cache
 def _load_model(path: Path):
+    """A handed-over model, loaded once however many calls name it (the checks only read it)."""
     try:
         return keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception:
@@ -166,23 +178,34 @@ def rebuild_callback(reference: dict):
     return _current.remember(callback, reference["id"])
 
 
-def _load_runs(folder: Path) -> list[TrainingRun]:
-    runs = []
-    for path in sorted(folder.glob("*/record.json")) if folder.is_dir() else []:
-        plain = json.loads(path.read_text(encoding="utf-8"))
-        rows = {name: path.parent / f"{name}.npy" for name in ("train_rows", "validation_rows")}
-        runs.append(TrainingRun(
-            model_id=plain["model_id"],
-            previous_fits=plain["previous_fits"],
-            train_rows=np.load(rows["train_rows"], allow_pickle=False) if rows["train_rows"].exists() else None,
-            validation_rows=np.load(rows["validation_rows"], allow_pickle=False) if rows["validation_rows"].exists() else None,
-            validation_source=plain["validation_source"],
-            callbacks=tuple(rebuild_callback(reference) for reference in plain["callbacks"]),
-            history=plain["history"],
-            optimizer=plain["optimizer"],
-            optimizer_steps_at_start=plain["optimizer_steps_at_start"],
-            variables=frozenset(plain["variables"]),
-            dense_layers=tuple(LayerSummary(**layer) for layer in plain["dense_layers"]),
-            shared_variables_with=tuple(plain["shared_variables_with"]),
-        ))
-    return runs
+def _load_run(folder: Path) -> TrainingRun | None:
+    """A fit record, its callbacks rebuilt for this call (their kernel identities belong to it)."""
+    read = _read_run(folder)
+    if read is None:
+        return None
+    plain, train_rows, validation_rows = read
+    return TrainingRun(
+        model_id=plain["model_id"],
+        previous_fits=plain["previous_fits"],
+        train_rows=train_rows,
+        validation_rows=validation_rows,
+        validation_source=plain["validation_source"],
+        callbacks=tuple(rebuild_callback(reference) for reference in plain["callbacks"]),
+        history=plain["history"],
+        optimizer=plain["optimizer"],
+        optimizer_steps_at_start=plain["optimizer_steps_at_start"],
+        variables=frozenset(plain["variables"]),
+        dense_layers=tuple(LayerSummary(**layer) for layer in plain["dense_layers"]),
+        shared_variables_with=tuple(plain["shared_variables_with"]),
+    )
+
+
+@functools.cache
+def _read_run(folder: Path) -> tuple[dict, np.ndarray | None, np.ndarray | None] | None:
+    """A fit record's plain data and image fingerprints, read once however many calls name it."""
+    try:
+        plain = json.loads((folder / FIT_FILE).read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    rows = [folder / f"{name}.npy" for name in ("train_rows", "validation_rows")]
+    return (plain, *(np.load(path, allow_pickle=False) if path.exists() else None for path in rows))

@@ -1,27 +1,34 @@
 """Hand the hidden checks' evidence over to the grader, from inside the student's kernel.
 
-A hidden test cell calls ``verify.<check>(values...)``. Nothing is judged
-here: each call writes one self-contained folder (the values as arrays, saved
-models, callback settings and training-history references, plus the fit log's
-records so far) that a separate process, which the student's code never
-touched, loads and judges after the notebook has run (``autograder.checks.verdicts``).
+Nothing is judged here. What is handed over, each piece once, in a folder of its own:
+
+- every ``fit`` call, the moment it returns (or raises): its fit-log record as
+  plain data (``fit-<n>-<random>``), before any more student code runs;
+- every call of a hidden cell, ``verify.<check>(values...)``: the check's name and
+  its values (``<cell key>-<n>-<random>``), with the fit records so far named in
+  order; arrays lie beside it, and models are saved once per content
+  (``obj-<random>``) and named by every call that hands the same model over again.
+
+A separate process, which the student's code never touched, loads it all and
+judges after the notebook has run (``autograder.checks.verdicts``).
 
 What the student's code could do against it, and what stops it:
 
 - Patch numpy, Keras, ``json``, ``os`` or builtins before a hidden cell runs:
   this module is imported as the kernel starts (the fit-log extension), before
   any student code, and keeps its own references to everything it calls.
-- Rewrite, delete or plant evidence: in the sandbox each call's folder is
-  written in a staging folder the kernel cannot list, under a random name, and
-  then moved into a drop box the kernel cannot list, read, write or delete in.
-  A folder planted there under a hidden cell's key makes that cell's count of
-  calls wrong, which fails it. Outside the sandbox the evidence lies in
-  ``.evidencia/`` beside the notebook, unprotected.
+- Rewrite, delete or plant evidence: in the sandbox each folder is written in a
+  staging folder the kernel cannot list, under a random name, and then moved into
+  a drop box the kernel cannot list, read, write or delete in. A folder planted
+  there under a hidden cell's key makes that cell's count of calls wrong, which
+  fails it; one planted under any other name is named by no call. Outside the
+  sandbox the evidence lies in ``.evidencia/`` beside the notebook, unprotected.
 """
 
 from __future__ import annotations
 
 import builtins
+import hashlib
 import json
 import os
 import secrets
@@ -31,13 +38,14 @@ import keras
 import numpy as np
 
 from autograder.kernel import fit_log
-from autograder.kernel.layout import CALL_FILE, DROP_BOX_ENV, EVIDENCE_DIR, FIT_LOG_DIR, STAGING_ENV, cell_key
+from autograder.kernel.layout import (CALL_FILE, DROP_BOX_ENV, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, MODEL_FILE,
+                                      OBJECT_PREFIX, STAGING_ENV, cell_key)
 
 # Bound now, before any student code runs: later patches do not reach the recorder.
-_open, _type, _id, _vars, _isinstance, _callable = (
-    builtins.open, builtins.type, builtins.id, builtins.vars, builtins.isinstance, builtins.callable)
+_open, _type, _id, _vars, _isinstance, _callable, _len = (
+    builtins.open, builtins.type, builtins.id, builtins.vars, builtins.isinstance, builtins.callable, builtins.len)
 _mkdir, _makedirs, _rename, _join, _token = os.mkdir, os.makedirs, os.rename, os.path.join, secrets.token_hex
-_mkdtemp, _dumps = tempfile.mkdtemp, json.dumps
+_mkdtemp, _dumps, _sha256 = tempfile.mkdtemp, json.dumps, hashlib.sha256
 _asarray, _ascontiguous, _floating, _integer, _bool = (
     np.asarray, np.ascontiguousarray, np.floating, np.integer, np.bool_)
 _Model, _History, _Callback, _save_model = (
@@ -50,17 +58,28 @@ _KERAS_CALLBACKS = {
 _NPY_MAGIC = b"\x93NUMPY\x01\x00"
 
 
-class _Recorder:
-    """``verify.check_name(*values)`` hands a call of the named check on those values over."""
+class Recorder:
+    """``verify.check_name(*values)`` hands a call of the named check on those values over.
 
-    def __init__(self):
-        self._drop_box = os.environ.get(DROP_BOX_ENV) or _join(os.getcwd(), EVIDENCE_DIR)
-        self._staging = os.environ.get(STAGING_ENV)
+    ``drop_box``: where the folders go (the sandbox's drop box, or ``.evidencia/``
+    beside the notebook); ``staging``: where they are written first, if anywhere.
+    """
+
+    def __init__(self, drop_box: str, staging: str | None = None):
+        self._drop_box, self._staging = drop_box, staging
         self._cell = cell_key("")
         self._calls = 0
+        self._fits: dict[int, str] = {}  # index in the fit log -> the folder its record was handed over in
+        self._models: dict[str, str] = {}  # a saved model's digest -> its object folder
 
     def running(self, source: str) -> None:
         self._cell = cell_key(source)
+
+    def fit_returned(self, record) -> None:
+        """Hand the record of a finished ``fit`` over (the fit log calls this as each one returns)."""
+        index = _LOG.records.index(record)
+        self._fits[index] = f"{FIT_PREFIX}{index:04d}-{_token(8)}"
+        self._hand_over(self._fits[index], lambda folder: _write_fit(folder, record))
 
     def __getattr__(self, check: str):
         if check.startswith("_"):
@@ -68,98 +87,120 @@ class _Recorder:
 
         def record(*args, **kwargs) -> None:
             self._calls += 1
-            self._hand_over(f"{self._cell}-{self._calls:04d}-{_token(8)}", check, args, kwargs)
+            name = f"{self._cell}-{self._calls:04d}-{_token(8)}"
+            self._hand_over(name, lambda folder: self._write_call(folder, check, args, kwargs))
 
         return record
 
-    def _hand_over(self, name: str, check: str, args, kwargs) -> None:
+    def _hand_over(self, name: str, write) -> None:
         target = _join(self._drop_box, name)
         if self._staging:
             staged = _mkdtemp(dir=self._staging)
-            write_call(staged, check, args, kwargs)
+            write(staged)
             try:
                 _rename(staged, target)
                 return
             except OSError:  # Landlock without cross-folder moves (ABI 1): from now on, write in place
                 self._staging = None
-        write_call(target, check, args, kwargs)
+        write(target)
+
+    def _write_call(self, folder: str, check: str, args, kwargs) -> None:
+        _makedirs(folder, exist_ok=True)
+        call = {
+            "check": check,
+            "args": [self._dump(value, folder, f"arg{i}") for i, value in enumerate(args)],
+            "kwargs": {name: self._dump(value, folder, f"kw_{name}") for name, value in kwargs.items()},
+            "fits": [self._fits.get(index) for index in range(_len(_LOG.records))],
+        }
+        _write_text(_join(folder, CALL_FILE), _dumps(call, default=_plain))
+
+    def _dump(self, value, folder: str, name: str) -> dict:
+        """A JSON reference to ``value``; arrays go to files beside it, models to objects of their own."""
+        try:
+            return self._reference(value, folder, name)
+        except Exception as error:  # an object that cannot be handed over is evidence of nothing
+            return {"kind": "unreadable", "type": _type(value).__name__, "error": _type(error).__name__}
+
+    def _reference(self, value, folder: str, name: str) -> dict:
+        kind = _type(value)  # the real class: an object cannot pass for another through __class__
+        if value is None or issubclass(kind, (bool, int, float, str)):
+            return {"kind": "value", "value": value}
+        if issubclass(kind, _Model):
+            return {"kind": "model", "id": _id(value), "object": self._model_object(value)}
+        if issubclass(kind, _History):
+            record = _LOG.record_for(value)
+            index = None if record is None else _LOG.records.index(record)
+            return {"kind": "history", "record": index}
+        if issubclass(kind, _Callback):
+            return _callback(value)
+        if issubclass(kind, dict):
+            return {"kind": "dict", "items": [[str(key), self._dump(item, folder, f"{name}_{i}")]
+                                              for i, (key, item) in enumerate(value.items())]}
+        if issubclass(kind, (list, tuple)):
+            return {"kind": "sequence", "items": [self._dump(item, folder, f"{name}_{i}") for i, item in enumerate(value)]}
+        if _callable(value) and not hasattr(value, "__array__"):
+            return {"kind": "builder", "probe": _probe_builder(value)}
+        _write_npy(_join(folder, f"{name}.npy"), _asarray(value))
+        return {"kind": "array", "file": f"{name}.npy"}
+
+    def _model_object(self, model) -> str:
+        """The object folder of ``model`` as it is now: saved the first time this content is handed over."""
+        digest = _model_digest(model)
+        if digest not in self._models:
+            name = f"{OBJECT_PREFIX}{_token(12)}"
+            self._hand_over(name, lambda folder: _save_in(folder, model))
+            if digest is not None:
+                self._models[digest] = name
+            return name
+        return self._models[digest]
 
 
-verify = _Recorder()
+verify = Recorder(os.environ.get(DROP_BOX_ENV) or _join(os.getcwd(), EVIDENCE_DIR), os.environ.get(STAGING_ENV))
 
 
-def track_cells(ipython) -> None:
-    """Keep ``verify`` told which cell is running (IPython's ``pre_run_cell`` event)."""
+def start_recording(ipython) -> None:
+    """In the student's kernel: hand every fit over as it returns, and keep ``verify`` told which cell runs."""
+    _LOG.on_fit_returned = verify.fit_returned
     ipython.events.register("pre_run_cell", lambda info: verify.running(info.raw_cell or ""))
 
 
-def write_call(folder: str | os.PathLike, check: str, args, kwargs) -> None:
-    """One call's folder: the check's name, its values and the fit log as it stands."""
-    folder = os.fspath(folder)
-    _makedirs(folder, exist_ok=True)
-    call = {
-        "check": check,
-        "args": [_dump(value, folder, f"arg{i}") for i, value in enumerate(args)],
-        "kwargs": {name: _dump(value, folder, f"kw_{name}") for name, value in kwargs.items()},
-    }
-    _write_text(_join(folder, CALL_FILE), _dumps(call, default=_plain))
-    _write_fit_log(_join(folder, FIT_LOG_DIR))
-
-
-def _write_fit_log(folder: str) -> None:
-    """Every fit record so far, as plain data: the runs' evidence."""
-    _mkdir(folder)
-    for index, record in enumerate(_LOG.records):
-        target = _join(folder, f"{index:04d}")
-        _mkdir(target)
-        for name in ("train_rows", "validation_rows"):
-            rows = getattr(record, name)
-            if rows is not None:
-                _write_npy(_join(target, f"{name}.npy"), rows)
-        plain = {
-            "model_id": _id(record.model),
-            "previous_fits": record.previous_fits,
-            "validation_source": record.validation_source,
-            "callbacks": [_callback(callback) for callback in record.callbacks],
-            "history": record.history_values,
-            "optimizer": record.optimizer,
-            "optimizer_steps_at_start": record.optimizer_steps_at_start,
-            "variables": sorted(record.variables),
-            "dense_layers": [_vars(layer) for layer in record.dense_layers],
-            "shared_variables_with": record.shared_variables_with,
-        }
-        _write_text(_join(target, "record.json"), _dumps(plain, default=_plain))
-
-
-def _dump(value, folder: str, name: str) -> dict:
-    """A JSON reference to ``value``; arrays and models go to files beside it."""
+def _model_digest(model) -> str | None:
+    """The model object and what its saved file would hold (architecture, weights, optimizer state); None if unknown."""
     try:
-        return _reference(value, folder, name)
-    except Exception as error:  # an object that cannot be handed over is evidence of nothing
-        return {"kind": "unreadable", "type": _type(value).__name__, "error": _type(error).__name__}
+        digest = _sha256(_dumps([_id(model), model.get_config()], default=repr, sort_keys=True).encode())
+        optimizer = getattr(model, "optimizer", None)
+        for variable in [*model.weights, *(getattr(optimizer, "variables", None) or [])]:
+            digest.update(_ascontiguous(variable.numpy()).data)
+    except Exception:
+        return None
+    return digest.hexdigest()
 
 
-def _reference(value, folder: str, name: str) -> dict:
-    kind = _type(value)  # the real class: an object cannot pass for another through __class__
-    if value is None or issubclass(kind, (bool, int, float, str)):
-        return {"kind": "value", "value": value}
-    if issubclass(kind, _Model):
-        _save_model(value, _join(folder, f"{name}.keras"))
-        return {"kind": "model", "id": _id(value), "file": f"{name}.keras"}
-    if issubclass(kind, _History):
-        record = _LOG.record_for(value)
-        index = None if record is None else _LOG.records.index(record)
-        return {"kind": "history", "record": index}
-    if issubclass(kind, _Callback):
-        return _callback(value)
-    if issubclass(kind, dict):
-        return {"kind": "dict", "items": [[str(key), _dump(item, folder, f"{name}_{i}")] for i, (key, item) in enumerate(value.items())]}
-    if issubclass(kind, (list, tuple)):
-        return {"kind": "sequence", "items": [_dump(item, folder, f"{name}_{i}") for i, item in enumerate(value)]}
-    if _callable(value) and not hasattr(value, "__array__"):
-        return {"kind": "builder", "probe": _probe_builder(value)}
-    _write_npy(_join(folder, f"{name}.npy"), _asarray(value))
-    return {"kind": "array", "file": f"{name}.npy"}
+def _save_in(folder: str, model) -> None:
+    _makedirs(folder, exist_ok=True)
+    _save_model(model, _join(folder, MODEL_FILE))
+
+
+def _write_fit(folder: str, record) -> None:
+    """One fit record as plain data: the run's evidence."""
+    _makedirs(folder, exist_ok=True)
+    for name in ("train_rows", "validation_rows"):
+        rows = getattr(record, name)
+        if rows is not None:
+            _write_npy(_join(folder, f"{name}.npy"), rows)
+    plain = {
+        "model_id": _id(record.model),
+        "previous_fits": record.previous_fits,
+        "validation_source": record.validation_source,
+        "callbacks": [_callback(callback) for callback in record.callbacks],
+        "history": record.history_values,
+        "optimizer": record.optimizer,
+        "optimizer_steps_at_start": record.optimizer_steps_at_start,
+        "variables": sorted(record.variables),
+        "dense_layers": [_vars(layer) for layer in record.dense_layers],
+        "shared_variables_with": record.shared_variables_with,
+    }
+    _write_text(_join(folder, FIT_FILE), _dumps(plain, default=_plain))
 
 
 def _write_npy(path: str, array) -> None:
@@ -171,7 +212,7 @@ def _write_npy(path: str, array) -> None:
     header = header + " " * (63 - (len(_NPY_MAGIC) + 2 + len(header)) % 64) + "\n"
     with _open(path, "wb") as file:
         file.write(_NPY_MAGIC + len(header).to_bytes(2, "little") + header.encode("latin1"))
-        file.write(array.tobytes())
+        file.write(array.data)
 
 
 def _write_text(path: str, text: str) -> None:

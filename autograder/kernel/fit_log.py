@@ -72,6 +72,15 @@ class FitLog:
     def __init__(self):
         self.records: list[FitRecord] = []
         self._fits_per_model: dict[int, int] = {}
+        self.on_fit_returned = None  # in the student's kernel: hands each finished record over
+
+    def finished(self, record: FitRecord) -> None:
+        """``fit`` returned or raised: hand its record over; a failed hand-over never fails the student's fit."""
+        if self.on_fit_returned is not None:
+            try:
+                self.on_fit_returned(record)
+            except Exception:
+                pass  # the evidence is missing, and the checks that need it say so
 
     def record_for(self, history) -> FitRecord | None:
         return next((record for record in self.records if record.history is history and history is not None), None)
@@ -166,10 +175,14 @@ def install() -> None:
         if callbacks is None or isinstance(callbacks, (list, tuple)):
             arguments["callbacks"] = [*(callbacks or ()), _TrainingBegan(record)]
         arguments.pop("self")
-        record.history = original(self, **arguments)
-        record.history_values = {
-            str(key): [float(value) for value in series] for key, series in getattr(record.history, "history", {}).items()
-        }
+        try:
+            record.history = original(self, **arguments)
+            record.history_values = {
+                str(key): [float(value) for value in series]
+                for key, series in getattr(record.history, "history", {}).items()
+            }
+        finally:
+            LOG.finished(record)
         return record.history
 
     fit._logged_by_autograder = True
@@ -177,8 +190,8 @@ def install() -> None:
 
 
 def load_ipython_extension(ipython) -> None:
-    """IPython's extension hook: log every fit, and tell the evidence recorder which cell runs."""
-    from autograder.kernel.evidence import track_cells  # evidence imports this module
+    """IPython's extension hook: log every fit, and hand the evidence over as it comes."""
+    from autograder.kernel.evidence import start_recording  # evidence imports this module
 
     install()
-    track_cells(ipython)
+    start_recording(ipython)

@@ -106,6 +106,11 @@ class _JudgeServer:
         self._replies = b""
         self._lock = threading.Lock()
 
+    def start(self) -> None:
+        """Start the server if it is not running, so that it imports the checks and Keras while a notebook runs."""
+        with self._lock:
+            self._server()
+
     def judge(self, evidence: Path, plan: Path, out: Path, timeout: int) -> str | None:
         """None once ``out`` holds the verdicts, otherwise why not (in Spanish)."""
         deadline = time.monotonic() + timeout
@@ -174,10 +179,11 @@ def failed_check_output(reason: str) -> dict:
 
 
 class ClearEvidence(NbGraderPreprocessor):
-    """Before execution: no evidence but what this run's kernel hands over."""
+    """Before execution: no evidence but what this run's kernel hands over; meanwhile the judge gets ready."""
 
     def preprocess(self, nb, resources):
         shutil.rmtree(_evidence_dir(resources), ignore_errors=True)
+        _JUDGE.start()
         return nb, resources
 
 
