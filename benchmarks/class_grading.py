@@ -7,7 +7,13 @@ scratch course:
 1. plain nbgrader: ``nbgrader autograde`` (then ``generate_feedback`` and
    ``export``) with a plain ``nbgrader_config.py`` (same per-cell timeout and
    IgnorePattern, none of the kit's steps), one submission after another;
-2. the kit's ``grade(...)`` with 1 and with 2 Dask workers;
+2. the kit's ``grade(...)`` with 1 and with 2 Dask workers, and on an external
+   cluster started the way a course would on Slurm or Kubernetes: ``dask
+   scheduler`` and ``dask worker --nthreads 1`` as separate processes, the kit
+   connecting to the scheduler's address (``--planificador``), with the same
+   grades as the local run (``benchmarks/dask_cluster.py``); in each kit run,
+   the single writer's cost per merged submission (this process merging each
+   task's result into the gradebook), by timing grading's functions in place;
 3. the grader's own cost per submission: the kit's seconds for a submission
    (workers=1) minus nbclient's seconds executing the same notebook alone in
    a kernel started with the kit's kernel arguments;
@@ -15,16 +21,19 @@ scratch course:
    graded, then run again: what was skipped, graded, and whether the
    gradebook and CSV are what an uninterrupted run gives.
 
-    python benchmarks/class_grading.py [--completas 8] [--parciales 12]
+    python benchmarks/class_grading.py [--completas 8] [--parciales 12] [--trabajadores-cluster 2]
 
-The full default class takes about half an hour on 2 cores.
+The full default class takes about half an hour on 2 cores, plus about as long
+as the local 2-worker run for the external cluster.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import csv
+import functools
 import inspect
 import io
 import os
@@ -51,12 +60,15 @@ from grading_time import ROOT, nbclient_alone  # noqa: E402 (also puts the repos
 from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
 
 from autograder import course_data  # noqa: E402
+from autograder.pipeline import grading  # noqa: E402
 from autograder.pipeline.course import KERNEL_ENV, load_config  # noqa: E402
 from autograder.pipeline.grading import grade  # noqa: E402
 from autograder.pipeline.views import release  # noqa: E402
 from tests.adversarial.cases import points as grade_cell_points  # noqa: E402
 from tests.p1_normalizacion.scenarios import TABLE  # noqa: E402
 from tests.scenarios import SOLUTION_MARKERS  # noqa: E402
+
+from dask_cluster import external_cluster  # noqa: E402
 
 ASSIGNMENT = TABLE.assignment
 PROFILE = "rapido"
@@ -334,6 +346,56 @@ def measure_plain(scratch: Path, submissions: list[Submission]) -> PlainRun:
     return PlainRun(seconds, per_student, scores, failed, memory.peak_mb)
 
 
+# The driver's single writer (autograder/pipeline/grading.py): per merged submission, ``_record`` merges the task's
+# result into gradebook.db (``merge_results``, or ``zero_submission`` for a submission nbgrader could not grade),
+# writes the failure feedback and the log, then the state file, and reads the grade back; once per run, after the
+# last merge, the CSV, moodle.csv and the report. Wrapped here by the names grade() looks up in its module.
+MERGE_STEPS = ("merge_results", "zero_submission")
+RECORD_STEP = "_record"
+BATCH_STEPS = ("write_grades_csv", "write_moodle_csv", "write_report")
+
+
+@dataclass
+class WriterTimes:
+    """Seconds the single writer took in this process, measured by wrapping grading's functions."""
+
+    merges: list[float] = field(default_factory=list)  # merge_results / zero_submission, one per submission
+    records: list[float] = field(default_factory=list)  # the whole _record, one per submission
+    batch: dict[str, float] = field(default_factory=dict)  # the steps after the last merge
+    missing: list[str] = field(default_factory=list)  # names grading.py no longer has (nothing timed for them)
+
+
+@contextlib.contextmanager
+def timed_writer():
+    """Wrap the single writer's functions in autograder.pipeline.grading with timers; restored on leaving."""
+    times, saved = WriterTimes(), {}
+
+    def timed(function, sink):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                sink(time.perf_counter() - started)
+        return wrapper
+
+    sinks = {name: times.merges.append for name in MERGE_STEPS}
+    sinks[RECORD_STEP] = times.records.append
+    sinks.update({name: functools.partial(times.batch.__setitem__, name) for name in BATCH_STEPS})
+    for name, sink in sinks.items():
+        if not callable(getattr(grading, name, None)):
+            times.missing.append(name)
+            continue
+        saved[name] = getattr(grading, name)
+        setattr(grading, name, timed(saved[name], sink))
+    try:
+        yield times
+    finally:
+        for name, function in saved.items():
+            setattr(grading, name, function)
+
+
 @dataclass
 class KitRun:
     workers: int | None
@@ -341,28 +403,55 @@ class KitRun:
     results: dict  # student -> StudentGrade
     csv_text: str
     peak_mb: float
+    writer: WriterTimes
+    external: bool = False  # on a cluster of separate `dask scheduler` / `dask worker` processes
+    startup_seconds: float | None = None  # starting that cluster (not in ``seconds``)
 
     @property
     def label(self) -> str:
+        if self.external:
+            return f"kit, clúster externo ({self.workers} trabajador{'es' if self.workers > 1 else ''})"
         if self.workers is None:
             return "kit grade() (sin parámetro workers)"
         return f"kit grade(), {self.workers} trabajador{'es' if self.workers > 1 else ''}"
 
+    @property
+    def column(self) -> str:
+        """The label's short form, for the headers of the per-submission table."""
+        return f"externo {self.workers}" if self.external else self.label.removeprefix("kit grade(), ")
 
-def measure_kit(scratch: Path, submissions: list[Submission], workers: int | None) -> KitRun:
-    label = "sin workers" if workers is None else f"workers={workers}"
+
+def measure_kit(scratch: Path, submissions: list[Submission], workers: int | None,
+                scheduler: str | None = None) -> KitRun:
+    """grade() on a fresh course: on a local cluster of ``workers``, or on the cluster at ``scheduler`` (its size)."""
+    if scheduler:
+        label, options = f"clúster externo de {workers}", {"scheduler": scheduler}
+        folder = f"kit-externo{workers}"
+    else:
+        label = "sin workers" if workers is None else f"workers={workers}"
+        options = {} if workers is None else {"workers": workers}
+        folder = f"kit-{label.replace('=', '')}"
     CLOCK.say(f"kit ({label}): preparando un curso nuevo (publicar, sin medir)")
-    course = kit_course(scratch / f"kit-{label.replace('=', '')}", submissions)
-    options = {} if workers is None else {"workers": workers}
+    course = kit_course(scratch / folder, submissions)
     CLOCK.say(f"kit ({label}): corrigiendo {len(submissions)} entregas")
-    with TreeMemory() as memory:
+    with TreeMemory() as memory, timed_writer() as writer:
         started = time.monotonic()
         results = grade(root=course, assignment=ASSIGNMENT, profile=PROFILE,
                         progress=lambda line: CLOCK.say(f"kit ({label}) {line}"), **options)
         seconds = time.monotonic() - started
     csv_text = (course / "calificaciones" / f"{ASSIGNMENT}.csv").read_text(encoding="utf-8")
     shutil.rmtree(course)
-    return KitRun(workers, seconds, {result.student: result for result in results}, csv_text, memory.peak_mb)
+    return KitRun(workers, seconds, {result.student: result for result in results}, csv_text, memory.peak_mb,
+                  writer, external=bool(scheduler))
+
+
+def measure_cluster(scratch: Path, submissions: list[Submission], workers: int) -> KitRun:
+    """measure_kit against `dask scheduler` + ``workers`` × `dask worker --nthreads 1`, started and stopped here."""
+    CLOCK.say(f"clúster externo: arrancando dask scheduler y {workers} × dask worker --nthreads 1 (sin medir)")
+    with external_cluster(workers, scratch / f"cluster-{workers}", say=CLOCK.say) as cluster:
+        run = measure_kit(scratch, submissions, workers, scheduler=cluster.address)
+    run.startup_seconds = cluster.startup_seconds
+    return run
 
 
 def nbclient_subset(submissions: list[Submission], count: int) -> list[Submission]:
@@ -521,17 +610,66 @@ def number(value, digits: int = 1) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def compare_kits(first: KitRun, other: KitRun, submissions: list[Submission]) -> None:
+    """Whether two kit runs gave every student the same points, and the same CSV."""
+    same_points = [s for s in submissions if (first.results[s.student].auto_score, first.results[s.student].manual_score)
+                   == (other.results[s.student].auto_score, other.results[s.student].manual_score)]
+    same = other.csv_text == first.csv_text
+    print(f"«{first.label}» y «{other.label}»: puntos por alumno iguales en {len(same_points)}/{len(submissions)}"
+          f" entregas; CSV {'idénticos' if same else 'DISTINTOS'}")
+    for s in submissions:
+        if s not in same_points:
+            print(f"  {s.student} ({s.scenario}): {first.results[s.student].auto_score:g} frente a "
+                  f"{other.results[s.student].auto_score:g} puntos automáticos")
+    if not same:
+        a, b = csv_rows(first.csv_text), csv_rows(other.csv_text)
+        for ra, rb in zip(a, b):
+            if ra != rb:
+                print(f"  {ra['alumno']}: {ra} != {rb}")
+
+
+def writer_report(kits: list[KitRun]) -> None:
+    """The single writer's seconds per merged submission, and the submissions per hour it allows at most."""
+    print("\n=== Escritor único (este proceso, el que fusiona cada resultado en gradebook.db) ===")
+    rows = []
+    for kit in kits:
+        w = kit.writer
+        mean = sum(w.records) / len(w.records) if w.records else None
+        rows.append([
+            kit.label, len(w.records),
+            number(sum(w.merges) / len(w.merges) if w.merges else None, 3), number(max(w.merges, default=None), 3),
+            number(mean, 3), number(max(w.records, default=None), 3),
+            f"{3600 / mean:.0f}" if mean else "-",
+            number(sum(w.batch.values()) if w.batch else None, 2),
+        ])
+    print(table(["corrección", "fusionadas", "fusión media s", "fusión máx. s", "escritor media s",
+                 "escritor máx. s", "entregas/hora máx.", "pasos finales s"], rows, "<>>>>>>>"))
+    print("fusión: merge_results (zero_submission si nbgrader no pudo corregirla), la escritura en gradebook.db."
+          " escritor: todo grading._record por entrega (la fusión, la retroalimentación de un fallo, el registro, el"
+          " fichero de estado y la nota leída de nuevo), en el bucle que recibe los resultados de Dask."
+          " entregas/hora máx.: 3600 / escritor media, la cota que el escritor único impone a la corrección, con"
+          " cualquier número de trabajadores. pasos finales: CSV de la práctica, moodle.csv e informe, una vez por"
+          " corrección tras la última fusión"
+          + (": " + "; ".join(f"{name} {seconds:.2f} s" for name, seconds in kits[0].writer.batch.items())
+             + f" en «{kits[0].label}»." if kits and kits[0].writer.batch else "."))
+    missing = sorted({name for kit in kits for name in kit.writer.missing})
+    if missing:
+        print(f"AVISO: autograder/pipeline/grading.py ya no tiene {', '.join(missing)}: sin medir.")
+
+
 def report(submissions, plain: PlainRun | None, kits: list[KitRun], nbclient: dict, resume: ResumeRun | None) -> None:
     n = len(submissions)
     points = grade_cell_points()
-    by_workers = {kit.workers: kit for kit in kits}
+    local = [kit for kit in kits if not kit.external]
+    external = [kit for kit in kits if kit.external]
+    by_workers = {kit.workers: kit for kit in local}
     one = by_workers.get(1) or by_workers.get(None)  # the reference run: one worker
     print("\n=== Por entrega ===")
     headers = ["alumno", "tipo", "escenario", "esperado"]
     headers += ["nbgrader s"] if plain else []
-    headers += [f"{kit.label.removeprefix('kit grade(), ')} s" for kit in kits]
+    headers += [f"{kit.column} s" for kit in kits]
     headers += ["nbgrader pts"] if plain else []
-    headers += [f"{kit.label.removeprefix('kit grade(), ')} pts" for kit in kits]
+    headers += [f"{kit.column} pts" for kit in kits]
     rows = []
     for s in submissions:
         row = [s.student, s.kind, s.scenario, f"{expected_score(s.scenario, points):g}"]
@@ -545,19 +683,21 @@ def report(submissions, plain: PlainRun | None, kits: list[KitRun], nbclient: di
     print("esperado: puntos automáticos según la tabla de escenarios (tests/p1_normalizacion/scenarios.py)."
           + (" nbgrader s: entre líneas consecutivas de su registro (sin el arranque de la aplicación;"
              " la última incluye su cierre)." if plain else "")
-          + " kit s: StudentGrade.seconds (la tarea de Dask: autograde y retroalimentación).")
+          + " kit s: StudentGrade.seconds (la tarea de Dask: autograde y retroalimentación)."
+          + (" externo N: el kit con --planificador en un clúster de procesos dask scheduler y N × dask worker."
+             if external else ""))
 
     print("\n=== Comprobaciones ===")
-    if len(kits) >= 2:
-        first, *others = kits
+    if len(local) >= 2:
+        first, *others = local
         for other in others:
-            same = other.csv_text == first.csv_text
-            print(f"CSV de «{first.label}» y «{other.label}»: {'idénticos' if same else 'DISTINTOS'}")
-            if not same:
-                a, b = csv_rows(first.csv_text), csv_rows(other.csv_text)
-                for ra, rb in zip(a, b):
-                    if ra != rb:
-                        print(f"  {ra['alumno']}: {ra} != {rb}")
+            compare_kits(first, other, submissions)
+    for kit in external:  # the same grades as the local run: of as many workers if there is one
+        reference = by_workers.get(kit.workers) or (local[0] if local else None)
+        if reference:
+            compare_kits(reference, kit, submissions)
+        else:
+            print(f"«{kit.label}»: sin corrección local del kit con la que comparar (añade kit a --medidas)")
     for kit in kits:
         wrong = [s for s in submissions if abs(kit.results[s.student].auto_score - expected_score(s.scenario, points)) > 1e-9]
         print(f"{kit.label}: {n - len(wrong)}/{n} entregas con los puntos que fija la tabla de escenarios"
@@ -577,6 +717,9 @@ def report(submissions, plain: PlainRun | None, kits: list[KitRun], nbclient: di
                    "pruebas con verify.* y nadie las juzga)" if abs(kit_score - expected_score(s.scenario, points)) < 1e-9 else
                    "el kit NO da lo esperado")
             print(f"  {s.student} ({s.scenario}): nbgrader {number(theirs, 2)}, kit {kit_score:g}: {why}")
+
+    if kits:
+        writer_report(kits)
 
     if nbclient and one:
         print(f"\n=== Coste propio del corrector (segundos de «{one.label}» menos nbclient solo) ===")
@@ -623,6 +766,9 @@ def report(submissions, plain: PlainRun | None, kits: list[KitRun], nbclient: di
         rows.append(["nbgrader: autograde + generate_feedback + export", sum(plain.seconds.values()), n, None])
     for kit in kits:
         rows.append([f"{kit.label} (retroalimentación, CSV e informe incluidos)", kit.seconds, n, kit.peak_mb])
+        if kit.startup_seconds is not None:
+            rows.append(["  arranque de ese clúster (dask scheduler y worker, no incluido arriba)", kit.startup_seconds,
+                         None, None])
     if nbclient and one:
         rows.append([f"nbclient solo ({len(nbclient)} entregas)", sum(nbclient.values()), len(nbclient), None])
         rows.append([f"{one.label}, esas {len(nbclient)} entregas (StudentGrade.seconds)",
@@ -640,16 +786,21 @@ def report(submissions, plain: PlainRun | None, kits: list[KitRun], nbclient: di
     if len(by_workers) >= 2 and 1 in by_workers:
         for workers, kit in sorted((w, k) for w, k in by_workers.items() if w and w > 1):
             print(f"aceleración con {workers} trabajadores frente a 1: x{by_workers[1].seconds / kit.seconds:.2f}")
+    for kit in external:
+        if kit.workers in by_workers:
+            print(f"«{kit.label}» frente a «{by_workers[kit.workers].label}»: "
+                  f"x{kit.seconds / by_workers[kit.workers].seconds:.2f} del tiempo (el local incluye arrancar su clúster)")
     if plain and one:
         print(f"«{one.label}» frente a nbgrader (autograde + generate_feedback + export): "
               f"x{one.seconds / sum(plain.seconds.values()):.2f} del tiempo")
     print("RSS máx.: suma de la memoria residente del proceso que corrige y todos sus descendientes (kernels, "
-          "trabajadores de Dask), muestreada cada 0,5 s; para el kit incluye este proceso.")
+          "trabajadores de Dask), muestreada cada 0,5 s; para el kit incluye este proceso (y, con el clúster externo,"
+          " sus procesos dask scheduler y dask worker, que este proceso arranca).")
 
 
 # --------------------------------------------------------------------------- main
 
-MEASURES = ("nbgrader", "kit", "nbclient", "reanudacion")
+MEASURES = ("nbgrader", "kit", "cluster", "nbclient", "reanudacion")
 
 
 def describe(args) -> None:
@@ -666,8 +817,16 @@ def describe(args) -> None:
                if args.nbclient_aislado else
                f"con el gestor de kernel de jupyter_client (sin {manager}: su coste cuenta como propio del corrector)")
         print(f"nbclient solo: kernel con los argumentos del kit ({' '.join(KIT_CONFIG.NotebookClient.extra_arguments)})"
-              f" y su entorno (perfil {PROFILE}), {how}; el cuaderno entregado, sin las celdas ocultas que el corrector"
+              f" y su entorno (perfil {PROFILE}, los hilos de c.Sandbox.cpu_threads), {how}; el cuaderno entregado,"
+              " sin las celdas ocultas que el corrector"
               " añade.")
+    if "cluster" in args.medidas:
+        print("clúster externo: dask scheduler --host 127.0.0.1 --port 0 --no-dashboard y, por cada trabajador,"
+              " dask worker <dirección> --nthreads 1 --nworkers 1 --no-dashboard (el límite de memoria de"
+              " LocalCluster), procesos aparte arrancados y parados por esta prueba; el kit se conecta con"
+              " grade(scheduler=<dirección>), como autograder corregir --planificador. El arranque no se cuenta;"
+              " la corrección local sí incluye arrancar su LocalCluster."
+              f" Trabajadores: {' y '.join(map(str, args.trabajadores_cluster))}.")
 
 
 def main() -> None:
@@ -676,6 +835,8 @@ def main() -> None:
     parser.add_argument("--parciales", type=int, default=12,
                         help="entregas a medias (solo la normalización), con una sin cambios y una rota")
     parser.add_argument("--trabajadores", type=int, nargs="+", default=[1, 2], help="trabajadores de cada corrección del kit")
+    parser.add_argument("--trabajadores-cluster", type=int, nargs="+", default=[2],
+                        help="trabajadores (procesos dask worker) de cada corrección en un clúster externo (medida cluster)")
     parser.add_argument("--nbclient", type=int, default=4, help="entregas que se ejecutan también con nbclient solo")
     parser.add_argument("--nbclient-aislado", action="store_true",
                         help="nbclient solo usa también el gestor de kernel aislado del kit (por defecto, no: "
@@ -685,6 +846,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.completas < 0 or args.parciales < 0 or args.completas + args.parciales == 0:
         parser.error("hace falta al menos una entrega")
+    if "cluster" in args.medidas and min(args.trabajadores_cluster) < 1:
+        parser.error("el clúster externo necesita al menos un trabajador")
 
     submissions = class_mix(args.completas, args.parciales)
     mix = Counter((s.kind, s.scenario) for s in submissions)
@@ -711,6 +874,8 @@ def main() -> None:
         if {"nbclient", "reanudacion"} & set(args.medidas) and not {1, None} & set(counts):
             counts = [worker_counts[0] if None in worker_counts else 1, *counts]  # they compare with one worker
         kits = [measure_kit(scratch, submissions, workers) for workers in counts]
+        if "cluster" in args.medidas:
+            kits += [measure_cluster(scratch, submissions, workers) for workers in args.trabajadores_cluster]
         if "nbclient" in args.medidas:
             subset = nbclient_subset(submissions, args.nbclient)
             CLOCK.say(f"nbclient solo: {', '.join(f'{s.student} ({s.scenario})' for s in subset)}")

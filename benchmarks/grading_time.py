@@ -11,6 +11,7 @@ grader's own cost (nbgrader's pipeline, the hidden checks, the feedback).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from autograder.pipeline.course import kernel_environment, load_config  # noqa: E402
 from autograder.pipeline.grading import grade  # noqa: E402
 from autograder.pipeline.views import release  # noqa: E402
+from autograder.sandbox.settings import Sandbox, thread_environment  # noqa: E402
 
 ASSIGNMENT = "p1_normalizacion"
 SUBMISSION = ROOT / "tests" / ASSIGNMENT / "escenarios" / "solucion.ipynb"
@@ -51,13 +53,16 @@ def children_peak_rss_mb() -> float:
 
 
 def nbclient_alone(course: Path, profile: str, submission: Path = SUBMISSION, config=None) -> float:
-    """Seconds nbclient alone takes to execute ``submission``; ``config``: the kernel's (default: the course's)."""
+    """Seconds nbclient alone takes to execute ``submission``, its kernel computing with the kit's thread count;
+    ``config``: the kernel's (default: the course's)."""
     workdir = course / "release" / ASSIGNMENT
     notebook = nbformat.read(submission, as_version=4)
+    config = config or load_config(course)
+    threads = thread_environment(Sandbox(config=config).cpu_threads)
     with kernel_environment(profile):
-        client = NotebookClient(notebook, config=config or load_config(course), timeout=3600, allow_errors=True,
+        client = NotebookClient(notebook, config=config, timeout=3600, allow_errors=True,
                                 resources={"metadata": {"path": str(workdir)}})
-        return timed(client.execute)
+        return timed(lambda: client.execute(env={**os.environ, **threads}))
 
 
 def main() -> None:

@@ -12,9 +12,11 @@ kernels that add one layer of the kit each, all with the same thread settings
 5. + the CPU cgroup: the kernel exactly as the grader starts it.
 
 The layers of one round run back to back, and the rounds repeat, so drift on a
-shared machine spreads over all layers; the table gives each layer's median.
+shared machine spreads over all layers; the table gives each layer's median
+wall time and the CPU seconds of the kernel's processes (which time stolen by
+other machines on the host does not inflate).
 
-    python benchmarks/kernel_layers.py [--practicas p1_normalizacion p2_aspectos_practicos] [--rondas 2]
+    python benchmarks/kernel_layers.py [--practicas p1_normalizacion p2_aspectos_practicos] [--rondas 3]
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -72,8 +75,8 @@ def layer_notebook(source: Path, evidence: bool) -> nbformat.NotebookNode:
     return notebook
 
 
-def execute(assignment: str, layer: tuple, course_config, scratch: Path) -> tuple[float, int, int]:
-    """Seconds to execute the notebook under ``layer``, and the files and bytes of evidence it left."""
+def execute(assignment: str, layer: tuple, course_config, scratch: Path) -> tuple[float, float, int, int]:
+    """Wall and CPU seconds to execute the notebook under ``layer``, and the files and bytes of evidence it left."""
     workdir = scratch / assignment
     shutil.rmtree(workdir, ignore_errors=True)
     shutil.copytree(ROOT / "source" / assignment, workdir)
@@ -81,43 +84,52 @@ def execute(assignment: str, layer: tuple, course_config, scratch: Path) -> tupl
     config = layer_config(course_config, *layer)
     client = NotebookClient(notebook, config=config, timeout=3600, allow_errors=True,
                             resources={"metadata": {"path": str(workdir)}})
-    started = time.monotonic()
+    started, cpu = time.monotonic(), children_cpu()
     client.execute(env={**os.environ, **thread_environment(Sandbox(config=config).cpu_threads)})
-    seconds = time.monotonic() - started
+    seconds, cpu = time.monotonic() - started, children_cpu() - cpu
     errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     if errors:
         raise SystemExit(f"{assignment}: el cuaderno falló con la capa dada ({errors[0]['ename']}: {errors[0]['evalue']})")
     files = [path for path in (workdir / EVIDENCE_DIR).rglob("*") if path.is_file()]
-    return seconds, len(files), sum(path.stat().st_size for path in files)
+    return seconds, cpu, len(files), sum(path.stat().st_size for path in files)
+
+
+def children_cpu() -> float:
+    """CPU seconds of the finished child processes (the kernels, and what the launcher started)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--practicas", nargs="+", default=["p1_normalizacion", "p2_aspectos_practicos"])
-    parser.add_argument("--rondas", type=int, default=2, help="veces que se ejecuta cada capa")
+    parser.add_argument("--rondas", type=int, default=3, help="veces que se ejecuta cada capa")
     args = parser.parse_args()
     course_config = load_config(ROOT)
     threads = Sandbox(config=course_config).cpu_threads
     print(f"Perfil {PROFILE}, {threads} hilo(s) por núcleo (c.Sandbox.cpu_threads), {args.rondas} ronda(s).", flush=True)
     seconds = {(a, label): [] for a in args.practicas for label in LAYERS}
+    cpu = {(a, label): [] for a in args.practicas for label in LAYERS}
     evidence = {}
     with tempfile.TemporaryDirectory(prefix="capas-") as scratch, kernel_environment(PROFILE):
         for round_number in range(1, args.rondas + 1):
             for assignment in args.practicas:
                 for label, layer in LAYERS.items():
-                    taken, files, size = execute(assignment, layer, course_config, Path(scratch))
+                    taken, used, files, size = execute(assignment, layer, course_config, Path(scratch))
                     seconds[assignment, label].append(taken)
+                    cpu[assignment, label].append(used)
                     evidence[assignment, label] = files, size
-                    print(f"ronda {round_number} · {assignment} · {label}: {taken:.1f} s", flush=True)
+                    print(f"ronda {round_number} · {assignment} · {label}: {taken:.1f} s, {used:.1f} s de CPU", flush=True)
     for assignment in args.practicas:
-        base = statistics.median(seconds[assignment, "núcleo sin más"])
+        base = [statistics.median(measured[assignment, "núcleo sin más"]) for measured in (seconds, cpu)]
         print(f"\n{assignment} (mediana de {args.rondas} ronda(s))\n")
-        print("| capa | segundos | × núcleo sin más | evidencias (ficheros, MB) |")
-        print("|---|---:|---:|---:|")
+        print("| capa | segundos | × núcleo sin más | s de CPU | × núcleo sin más | evidencias (ficheros, MB) |")
+        print("|---|---:|---:|---:|---:|---:|")
         for label in LAYERS:
-            median = statistics.median(seconds[assignment, label])
+            wall, used = (statistics.median(measured[assignment, label]) for measured in (seconds, cpu))
             files, size = evidence[assignment, label]
-            print(f"| {label} | {median:.1f} | {median / base:.3f} | {files}, {size / 2**20:.1f} |")
+            print(f"| {label} | {wall:.1f} | {wall / base[0]:.3f} | {used:.1f} | {used / base[1]:.3f} | "
+                  f"{files}, {size / 2**20:.1f} |")
 
 
 if __name__ == "__main__":
