@@ -55,7 +55,7 @@ LAYERS = {  # label -> (fit log, evidence, sandbox, CPU cgroup)
 }
 
 
-def layer_config(course_config, fit_log: bool, evidence: bool, sandbox: bool, cpu_cgroup: bool):
+def layer_config(course_config, fit_log: bool, sandbox: bool, cpu_cgroup: bool):
     """The course's NotebookClient configuration with only the layers asked for."""
     config = copy.deepcopy(course_config)
     if not fit_log:
@@ -80,8 +80,9 @@ def execute(assignment: str, layer: tuple, course_config, scratch: Path) -> tupl
     workdir = scratch / assignment
     shutil.rmtree(workdir, ignore_errors=True)
     shutil.copytree(ROOT / "source" / assignment, workdir)
-    notebook = layer_notebook(workdir / f"{assignment}.ipynb", evidence=layer[1])
-    config = layer_config(course_config, *layer)
+    fit_log, evidence, sandbox, cpu_cgroup = layer
+    notebook = layer_notebook(workdir / f"{assignment}.ipynb", evidence=evidence)
+    config = layer_config(course_config, fit_log, sandbox, cpu_cgroup)
     client = NotebookClient(notebook, config=config, timeout=3600, allow_errors=True,
                             resources={"metadata": {"path": str(workdir)}})
     started, cpu = time.monotonic(), children_cpu()
