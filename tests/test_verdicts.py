@@ -1,12 +1,16 @@
 """Verdicts computed outside the kernel from the evidence a notebook handed over."""
 
+import io
+
 import keras
 import nbformat
 import pytest
 from nbgrader.utils import determine_grade
 
+from autograder import course_data
+from autograder.checks import reference as reference_data
 from autograder.checks.reference import reference
-from autograder.checks.verdicts import NOTHING_HANDED_OVER, judge
+from autograder.checks.verdicts import NOTHING_HANDED_OVER, judge, serve
 from autograder.kernel.layout import EVIDENCE_DIR
 from autograder.pipeline.verdicts import ApplyVerdicts, hidden_calls, run_verdicts, verdict_plan
 from tests.conftest import hand_over
@@ -91,3 +95,16 @@ def test_a_value_shown_in_a_hidden_cell_cannot_be_read_as_its_grade(tmp_path, sc
     assert [o.output_type for o in nb.cells[0].outputs] == ["error"]
     assert nb.cells[1].outputs == []
     assert determine_grade(nb.cells[0])[0] == 0 and determine_grade(nb.cells[1])[0] == 0.5
+
+
+def test_the_judge_loads_the_reference_data_once_before_it_forks(monkeypatch):
+    """Does the judge load the grader's data before its first request, so that the forks judging notebooks inherit it?"""
+    loaded = []
+    load_data = course_data.load_data
+    monkeypatch.setattr(course_data, "load_data", lambda name="fashion_mnist": loaded.append(name) or load_data(name))
+    reference_data._pool.cache_clear()
+    reference_data._reference.cache_clear()
+    serve(requests=[], replies=io.StringIO())
+    assert loaded == ["fashion_mnist"]
+    reference()  # what a fork's checks call
+    assert loaded == ["fashion_mnist"]

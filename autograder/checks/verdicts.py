@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from autograder.checks import accuracy, callbacks, models, normalization, regularization, splits, variants
+from autograder.checks import accuracy, callbacks, models, normalization, reference, regularization, splits, variants
 from autograder.checks.evidence import load_call
 from autograder.checks.failure import CheckFailed
 
@@ -68,7 +68,11 @@ def _judge_cell(evidence: Path, cell: dict) -> dict:
 
 
 def serve(requests=sys.stdin, replies=sys.stdout) -> None:
-    """Judge each request line in a fork: reply ``{"pid": ...}`` when it starts, ``{"status": ...}`` when it ends."""
+    """Judge each request line in a fork: reply ``{"pid": ...}`` when it starts, ``{"status": ...}`` when it ends.
+
+    The grader's reference data is loaded first, once, so that every fork inherits it.
+    """
+    _load_reference()
     for line in requests:
         request = json.loads(line)
         replies.flush()
@@ -78,6 +82,14 @@ def serve(requests=sys.stdin, replies=sys.stdout) -> None:
         print(json.dumps({"pid": pid}), file=replies, flush=True)
         _, status = os.waitpid(pid, 0)
         print(json.dumps({"status": os.waitstatus_to_exitcode(status)}), file=replies, flush=True)
+
+
+def _load_reference() -> None:
+    """The reference data of this process's profile; a fork that needs it and finds none says why."""
+    try:
+        reference.reference()
+    except Exception:  # data unavailable: each check that needs it fails with its own reason
+        pass
 
 
 def _judge_request(request: dict) -> int:

@@ -41,6 +41,7 @@ def load_config(root: Path) -> Config:
         "autograder.pipeline.preprocessors.StripHiddenTests",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     ]
+    config.GenerateFeedback.exporter_class = "autograder.pipeline.feedback_exporter.FeedbackExporter"
     nbgrader_templates = Path(nbgrader.__file__).parent
     config.HTMLExporter.template_name = "feedback_es"
     config.HTMLExporter.extra_template_basedirs = [

@@ -931,7 +931,9 @@ CASES = {
     "bucle_infinito": Attack(passes=NORMALIZATION, cells=(("test_normalizacion_2", INFINITE_LOOP),)),
     "interrupcion_ignorada": Attack(passes=FIRST_TWO, cells=(("test_normalizacion_2", IGNORED_INTERRUPT),)),
     "memoria_10gb": Attack(passes=NORMALIZATION, cells=(("test_normalizacion_2", TEN_GIGABYTES),)),
-    "bomba_fork": Attack(passes=NORMALIZATION, cells=(("test_normalizacion_2", FORK_BOMB),)),
+    # Last: each of its hundreds of forks copies the kernel's page tables, so the storm lasts as long as the
+    # machine is busy, and whether a cell after it still ran in time would depend on the load, not on the kit.
+    "bomba_fork": Attack(passes=NORMALIZATION, cells=((END, FORK_BOMB),)),
     "salida_1gb": Attack(passes=NORMALIZATION, cells=(("test_normalizacion_2", ONE_GIGABYTE),)),
     "llamada_de_red": Attack(passes=NORMALIZATION, cells=((END, NETWORK),), hides="conexión establecida"),
     "os_exit": Attack(passes=FIRST_TWO, cells=(("test_normalizacion_2", OS_EXIT),), says=DEAD_KERNEL),
