@@ -21,7 +21,7 @@ from tests.scenarios import tables
 
 P1, P2 = tables()
 ASSIGNMENT = P2.assignment
-UNANSWERED = P2.notebook("sin_cambios").read_text(encoding="utf-8")  # the cheapest notebook to grade
+UNANSWERED = P2.notebook("sin_cambios").read_text(encoding="utf-8")  # the cheapest notebook that runs
 BROKEN = P1.notebook("cuaderno_roto").read_text(encoding="utf-8")
 
 

@@ -18,6 +18,7 @@ import os
 import sys
 from pathlib import Path
 
+from autograder import course_data
 from autograder.checks import accuracy, callbacks, models, normalization, reference, regularization, splits, variants
 from autograder.checks.evidence import load_call
 from autograder.checks.failure import CheckFailed
@@ -88,7 +89,7 @@ def _load_reference() -> None:
     """The reference data of this process's profile; a fork that needs it and finds none says why."""
     try:
         reference.reference()
-    except Exception:  # data unavailable: each check that needs it fails with its own reason
+    except course_data.DataUnavailableError:  # each check that needs the data fails with its own reason
         pass
 
 
