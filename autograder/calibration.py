@@ -18,7 +18,7 @@ from typing import Callable
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.checks.accuracy import MEASURED_VARIABLES
+from autograder.checks.measures import MEASURED_VARIABLES
 from autograder.checks.thresholds import MARGIN
 from autograder.kernel.layout import EVIDENCE_DIR
 from autograder.pipeline.course import CourseError, kernel_environment, load_config

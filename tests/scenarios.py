@@ -81,8 +81,9 @@ def build(table: Table, name: str) -> str:
 def tables() -> list[Table]:
     from tests.p1_normalizacion.scenarios import TABLE as P1
     from tests.p2_aspectos_practicos.scenarios import TABLE as P2
+    from tests.p3_ajuste_entrenamiento.scenarios import TABLE as P3
 
-    return [P1, P2]
+    return [P1, P2, P3]
 
 
 def collections() -> list:

@@ -42,6 +42,10 @@ class TrainingRun:
     variables: frozenset
     dense_layers: tuple[LayerSummary, ...]
     shared_variables_with: tuple[int, ...]
+    batch_size: int | None
+    epochs: int | None
+    learning_rates: tuple[float, ...]  # the optimizer's, as each epoch began
+    trial: dict | None  # inside a keras_tuner search: {"tuner_id", "trial_id", "values"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,22 @@ class BuilderProbe:
     models: int = 0
     distinct: bool = False
     steps: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class HandedTuner:
+    """A keras_tuner tuner as the kernel saw it when the hidden cell ran (``tuner_snapshot``)."""
+
+    classes: tuple[str, ...]
+    objective: dict
+    space: tuple[dict, ...]  # one hyperparameter each: its class and settings
+    trials: tuple[dict, ...]
+
+    def runs(self) -> list[TrainingRun]:
+        """The training runs of this tuner's trials, in the kernel's order."""
+        identity = kernel_id(self)
+        return [run for run in _current.runs
+                if run is not None and run.trial is not None and run.trial["tuner_id"] == identity]
 
 
 @dataclass(frozen=True)
@@ -141,6 +161,10 @@ def _load(reference: dict, folder: Path):
         return {key: _load(item, folder) for key, item in reference["items"]}
     if kind == "sequence":
         return [_load(item, folder) for item in reference["items"]]
+    if kind == "tuner":
+        tuner = HandedTuner(tuple(reference["classes"]), reference["objective"], tuple(reference["space"]),
+                            tuple(reference["trials"]))
+        return _current.remember(tuner, reference["id"])
     if kind == "builder":
         probe = reference["probe"]
         return BuilderProbe(probe["error"], probe.get("models", 0), probe.get("distinct", False), tuple(probe.get("steps", ())))
@@ -197,6 +221,10 @@ def _load_run(folder: Path) -> TrainingRun | None:
         variables=frozenset(plain["variables"]),
         dense_layers=tuple(LayerSummary(**layer) for layer in plain["dense_layers"]),
         shared_variables_with=tuple(plain["shared_variables_with"]),
+        batch_size=plain["batch_size"],
+        epochs=plain["epochs"],
+        learning_rates=tuple(plain["learning_rates"]),
+        trial=plain["trial"],
     )
 
 

@@ -11,6 +11,18 @@ from autograder.checks.reference import pool
 VALIDATION_FRACTION = 0.2
 
 
+def touches_test_set(record: TrainingRun) -> bool:
+    """Whether the run trained or validated on any image of the test set.
+
+    Fashion-MNIST repeats a few images between training and test (12 on the
+    full data): only images that x_train lacks give the test set away.
+    """
+    ref = pool()
+    test_only = np.setdiff1d(ref.test_fingerprints, ref.train_fingerprints)
+    return any(rows is not None and np.isin(rows, test_only).any()
+               for rows in (record.train_rows, record.validation_rows))
+
+
 def require_validation_split(record: TrainingRun, name: str) -> None:
     """The run trained on 80 % of x_train and validated on the other 20 %, test images untouched."""
     ref = pool()
@@ -23,11 +35,8 @@ def require_validation_split(record: TrainingRun, name: str) -> None:
         f"El entrenamiento '{name}' no usa validación: separa el 20 % de x_train "
         "(validation_split=0.2 o validation_data).",
     )
-    # Fashion-MNIST repeats a few images between training and test (12 on the full
-    # data): only images that x_train lacks give the test set away.
-    test_only = np.setdiff1d(ref.test_fingerprints, ref.train_fingerprints)
     require(
-        not np.isin(record.validation_rows, test_only).any() and not np.isin(record.train_rows, test_only).any(),
+        not touches_test_set(record),
         f"El entrenamiento '{name}' usa imágenes de test: entrenamiento y validación deben salir solo de x_train.",
     )
     total, validation = len(ref.train_fingerprints), len(record.validation_rows)

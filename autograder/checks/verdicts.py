@@ -19,7 +19,8 @@ import sys
 from pathlib import Path
 
 from autograder import course_data
-from autograder.checks import accuracy, callbacks, models, normalization, reference, regularization, splits, variants
+from autograder.checks import (accuracy, callbacks, measures, models, normalization, reference, regularization, search,
+                               splits, variants)
 from autograder.checks.evidence import load_call
 from autograder.checks.failure import CheckFailed
 
@@ -29,9 +30,12 @@ CHECKS = {
         normalization.check_scaled, normalization.check_centered, normalization.check_standardized,
         models.check_fresh_models, models.check_fresh_builder, models.check_fresh_runs,
         callbacks.check_reduce_lr_config, callbacks.check_reduce_lr_behaviour, callbacks.check_early_stopping,
-        accuracy.check_accuracy, accuracy.check_final_net_accuracy, accuracy.notebook_accuracies,
+        accuracy.check_accuracy, accuracy.check_final_net_accuracy, measures.notebook_accuracies,
         variants.check_activations, variants.check_initializers, variants.check_optimizers,
         splits.check_validation_splits, regularization.check_regularized,
+        search.check_fresh_trials, search.check_search_space, search.check_trial_training, search.check_lr_reductions,
+        search.check_best_trial_accuracy, search.check_final_training, search.check_final_accuracy,
+        search.check_results_table,
     )
 }
 

@@ -5,7 +5,7 @@ Nothing is judged here. What is handed over, each piece once, in a folder of its
 - every ``fit`` call, the moment it returns (or raises): its fit-log record as
   plain data (``fit-<n>-<random>``), before any more student code runs;
 - every call of a hidden cell, ``verify.<check>(values...)``: the check's name and
-  its values (``<cell key>-<n>-<random>``), with the fit records so far named in
+  its values (a keras_tuner tuner as a plain snapshot of its search) (``<cell key>-<n>-<random>``), with the fit records so far named in
   order; arrays lie beside it, and models are saved once per content
   (``obj-<random>``) and named by every call that hands the same model over again.
 
@@ -38,6 +38,7 @@ import keras
 import numpy as np
 
 from autograder.kernel import fit_log
+from autograder.kernel.tuner_snapshot import keras_tuner_classes, tuner_snapshot
 from autograder.kernel.layout import (CALL_FILE, DROP_BOX_ENV, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, MODEL_FILE,
                                       OBJECT_PREFIX, STAGING_ENV, cell_key)
 
@@ -133,6 +134,8 @@ class Recorder:
             return {"kind": "history", "record": index}
         if issubclass(kind, _Callback):
             return _callback(value)
+        if "BaseTuner" in keras_tuner_classes(value):
+            return tuner_snapshot(value)
         if issubclass(kind, dict):
             return {"kind": "dict", "items": [[str(key), self._dump(item, folder, f"{name}_{i}")]
                                               for i, (key, item) in enumerate(value.items())]}
@@ -199,6 +202,10 @@ def _write_fit(folder: str, record) -> None:
         "variables": sorted(record.variables),
         "dense_layers": [_vars(layer) for layer in record.dense_layers],
         "shared_variables_with": record.shared_variables_with,
+        "batch_size": record.batch_size,
+        "epochs": record.epochs,
+        "learning_rates": record.learning_rates,
+        "trial": record.trial,
     }
     _write_text(_join(folder, FIT_FILE), _dumps(plain, default=_plain))
 

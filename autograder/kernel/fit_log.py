@@ -4,8 +4,10 @@ The grader loads this module as an IPython extension in every kernel it starts
 (``nbgrader_config.py``), so the log exists before the student's first cell.
 Each call leaves a :class:`FitRecord` with what the hidden checks judge later:
 whether the model had been trained before, its layers and initial weights as
-they were when training began, the optimizer, and which images it trained and
-validated on (as fingerprints, not copies of the arrays).
+they were when training began, the optimizer, its learning rate at the start of
+every epoch, the batch size, which images it trained and validated on (as
+fingerprints, not copies of the arrays) and, inside a keras_tuner search, the
+trial it trained for.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import keras
 import numpy as np
 
 from autograder.kernel.architecture import LayerSummary, flat_layers, summarize_dense_layers
+from autograder.kernel.tuner_snapshot import trial_of
 
 # Two random weightings of the 784 pixels; each weighted sum stays below 2**30,
 # so the pair packs exactly into one int64 and float64 arithmetic is exact.
@@ -64,6 +67,10 @@ class FitRecord:
     variables: frozenset[int] = frozenset()
     dense_layers: tuple[LayerSummary, ...] = ()
     shared_variables_with: list[int] = field(default_factory=list)  # indexes of earlier records
+    batch_size: int | None = None  # as passed to fit (None: Keras' default of 32, or a dataset's own)
+    epochs: int | None = None
+    learning_rates: list[float] = field(default_factory=list)  # the optimizer's, as each epoch began
+    trial: dict | None = None  # the keras_tuner trial the run trained for (tuner_snapshot.trial_of)
 
 
 class FitLog:
@@ -94,6 +101,9 @@ class FitLog:
             validation_rows=validation_rows,
             validation_source=source,
             callbacks=tuple(arguments.get("callbacks") or ()),
+            batch_size=_plain_int(arguments.get("batch_size")),
+            epochs=_plain_int(arguments.get("epochs")),
+            trial=trial_of(arguments.get("callbacks")),
         )
         self._fits_per_model[id(model)] = record.previous_fits + 1
         self.records.append(record)
@@ -112,17 +122,39 @@ class FitLog:
             if earlier is not record and earlier.model is not model and earlier.variables & record.variables
         ]
 
+    def epoch_began(self, record: FitRecord) -> None:
+        """Called as each epoch begins, after every callback that changed the learning rate before it."""
+        rate = _learning_rate(getattr(record.model, "optimizer", None))
+        if rate is not None:
+            record.learning_rates.append(rate)
+
 
 LOG = FitLog()
 
 
-class _TrainingBegan(keras.callbacks.Callback):
+class _Observer(keras.callbacks.Callback):
+    """Appended after the student's callbacks: sees the model as training and each epoch begin."""
+
     def __init__(self, record: FitRecord):
         super().__init__()
         self._record = record
 
     def on_train_begin(self, logs=None):
         LOG.training_began(self._record)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        LOG.epoch_began(self._record)
+
+
+def _learning_rate(optimizer) -> float | None:
+    try:
+        return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    except Exception:
+        return None  # no optimizer, or one without a single learning rate
+
+
+def _plain_int(value) -> int | None:
+    return int(value) if isinstance(value, (int, np.integer)) and not isinstance(value, bool) else None
 
 
 def _split_fingerprints(arguments: dict):
@@ -173,7 +205,7 @@ def install() -> None:
         _build_before_training(self, arguments.get("x"))
         callbacks = arguments.get("callbacks")
         if callbacks is None or isinstance(callbacks, (list, tuple)):
-            arguments["callbacks"] = [*(callbacks or ()), _TrainingBegan(record)]
+            arguments["callbacks"] = [*(callbacks or ()), _Observer(record)]
         arguments.pop("self")
         try:
             record.history = original(self, **arguments)

@@ -1,0 +1,167 @@
+"""Scenario submissions of p3_ajuste_entrenamiento (see ``tests/scenarios.py``).
+
+Most mistakes are the reference solution's cell with one change, as a student
+would make it; the honest alternative is written from scratch.
+"""
+
+from functools import cache
+
+import nbformat
+
+from tests.scenarios import ROOT, Scenario, Table, _without_solution_markers
+
+ASSIGNMENT = "p3_ajuste_entrenamiento"
+ALL_TESTS = frozenset({
+    "test_modelo_nuevo_lr", "test_espacio_lr", "test_entrenamiento_lr", "test_exactitud_lr",
+    "test_entrenamiento_planificador", "test_espacio_planificador", "test_reduccion_lr", "test_exactitud_planificador",
+    "test_modelo_final", "test_exactitud_final", "test_resultados",
+})
+
+
+@cache
+def _solution_cells() -> dict[str, str]:
+    notebook = nbformat.read(ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    return {cell.metadata["nbgrader"]["grade_id"]: _without_solution_markers(cell.source)
+            for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")}
+
+
+def changed(grade_id: str, *replacements: tuple[str, str], before: str = "") -> dict[str, str]:
+    """The reference answer of ``grade_id``, each ``(old, new)`` replaced (``old`` found once), after ``before``."""
+    source = _solution_cells()[grade_id]
+    for old, new in replacements:
+        assert source.count(old) == 1, f"{grade_id}: {old!r}"
+        source = source.replace(old, new)
+    return {grade_id: before + source}
+
+
+BUILT_INSIDE = """    def build(self, hp):
+        model = keras.Sequential()
+        model.add(keras.Input(shape=(input_dim,)))
+        model.add(keras.layers.Dense(units=800, activation="relu"))
+        model.add(keras.layers.Dense(num_classes, activation="softmax"))
+"""
+SHARED_NETWORK = """network = keras.Sequential([keras.Input(shape=(input_dim,)), keras.layers.Dense(800, activation="relu"),
+                            keras.layers.Dense(num_classes, activation="softmax")])
+"""
+
+
+# The documented keras_tuner pattern for what a build function cannot tune: a
+# tuner subclass whose run_trial draws the fit settings (RandomSearch, a plain
+# build function, the functional API, keyword arguments to search).
+ALTERNATIVE = {
+    "busqueda_lr": """
+def build_network(learning_rate):
+    inputs = keras.Input(shape=(input_dim,))
+    hidden = keras.layers.Dense(800, activation="relu")(inputs)
+    outputs = keras.layers.Dense(num_classes, activation="softmax")(hidden)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def build_lr(hp):
+    return build_network(hp.Float("lr", 0.00006, 0.00026))
+
+
+class BatchSizeSearch(keras_tuner.RandomSearch):
+    def run_trial(self, trial, *args, **kwargs):
+        kwargs["batch_size"] = trial.hyperparameters.Int("batch_size", 128, 256, step=2, sampling="log")
+        return super().run_trial(trial, *args, **kwargs)
+
+
+tuner_lr = BatchSizeSearch(build_lr, objective="val_accuracy", max_trials=TRIALS_LR, seed=7,
+                           overwrite=True, directory=TUNER_DIR, project_name="lr")
+tuner_lr.search(x=x_train, y=y_train, validation_data=(x_val, y_val), epochs=MAX_EPOCHS, verbose=0,
+                callbacks=[keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=10, min_delta=1e-5)])
+mejor_lr = tuner_lr.get_best_hyperparameters()[0]
+modelo_val_lr = tuner_lr.get_best_models()[0].evaluate(x_test, y_test, verbose=0)[1]
+print(mejor_lr.values, modelo_val_lr)
+""",
+    "busqueda_planificador": """
+lr = float(f"{mejor_lr['lr']:.1e}")  # redondeado a dos cifras significativas
+bs = mejor_lr["batch_size"]
+
+
+class PlateauSearch(keras_tuner.RandomSearch):
+    histories = {}
+
+    def run_trial(self, trial, *args, **kwargs):
+        hp = trial.hyperparameters
+        patience = hp.Choice("patience", [2, 5, 10])
+        factor = hp.Float("factor", 0.1, 0.5)
+        kwargs["callbacks"] = [
+            keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=2 * patience, min_delta=1e-5),
+            keras.callbacks.ReduceLROnPlateau(monitor="val_accuracy", factor=factor, patience=patience,
+                                              min_lr=1e-6),
+        ]
+        self.histories[trial.trial_id] = super().run_trial(trial, *args, batch_size=bs, **kwargs)
+        return self.histories[trial.trial_id]
+
+
+tuner_planificador = PlateauSearch(lambda hp: build_network(lr), objective="val_accuracy",
+                                   max_trials=TRIALS_PLANIFICADOR, seed=7, overwrite=True, directory=TUNER_DIR,
+                                   project_name="planificador")
+tuner_planificador.search(x=x_train, y=y_train, validation_data=(x_val, y_val), epochs=MAX_EPOCHS, verbose=0)
+mejor = tuner_planificador.oracle.get_best_trials()[0]
+modelo_val_planificador = tuner_planificador.load_model(mejor).evaluate(x_test, y_test, verbose=0)[1]
+plt.plot(tuner_planificador.histories[mejor.trial_id][0].history["learning_rate"])
+plt.show()
+""",
+    "modelo_final": """
+final_model = tuner_planificador.get_best_models()[0]
+final_model.compile(optimizer=keras.optimizers.Adam(lr), loss="categorical_crossentropy", metrics=["accuracy"])
+final_history = final_model.fit(x_train_val, y_train_val, batch_size=bs, epochs=FINAL_EPOCHS, verbose=0)
+test_final = final_model.evaluate(x_test, y_test, verbose=0)[1]
+""",
+}
+
+SCENARIOS = {
+    "solucion": Scenario(lost=frozenset()),
+    "sin_cambios": Scenario(lost=ALL_TESTS, answered=False),
+    "otra_solucion_correcta": Scenario(lost=frozenset(), patches=ALTERNATIVE),
+    # The seed's own mistake: the final training validates on the test set.
+    "validacion_con_test": Scenario(
+        lost=frozenset({"test_modelo_final"}),
+        says="el test no debe guiar el entrenamiento",
+        patches=changed("modelo_final", ("epochs=FINAL_EPOCHS, verbose=0)",
+                                         "epochs=FINAL_EPOCHS, validation_data=(x_test, y_test), verbose=0)")),
+    ),
+    # One network built outside build(hp), recompiled and returned for every trial.
+    "modelo_compartido": Scenario(
+        lost=frozenset({"test_modelo_nuevo_lr"}),
+        says="devuelve el mismo modelo en cada llamada",
+        patches=changed("busqueda_lr", (BUILT_INSIDE, "    def build(self, hp):\n        model = network\n"),
+                        before=SHARED_NETWORK),
+    ),
+    "batch_sin_muestreo_log": Scenario(
+        lost=frozenset({"test_espacio_lr"}),
+        says="no tiene el tipo, el rango, el paso o el muestreo",
+        patches=changed("busqueda_lr", ('hp.Int("batch_size", 128, 256, step=2, sampling="log")',
+                                        'hp.Int("batch_size", 128, 256, step=2)')),
+    ),
+    "batch_size_ignorado": Scenario(
+        lost=frozenset({"test_entrenamiento_lr"}),
+        says="no entrena con el batch_size que ha elegido el tuner",
+        patches=changed("busqueda_lr", ("batch_size=bs, epochs=MAX_EPOCHS", "batch_size=128, epochs=MAX_EPOCHS")),
+    ),
+    "paciencia_fija": Scenario(
+        lost=frozenset({"test_entrenamiento_planificador"}),
+        says="debe ser el doble de la del planificador",
+        patches=changed("busqueda_planificador", ("patience=2 * patience, min_delta=1e-5", "patience=10, min_delta=1e-5")),
+    ),
+    "planificador_con_loss": Scenario(
+        lost=frozenset({"test_entrenamiento_planificador"}),
+        says="debe vigilar 'val_accuracy'",
+        patches=changed("busqueda_planificador", ('monitor="val_accuracy", factor=factor', 'monitor="loss", factor=factor')),
+    ),
+    "bajo_umbral": Scenario(
+        lost=frozenset({"test_exactitud_final"}),
+        says="no llega al mínimo exigido",
+        patches=changed("modelo_final",
+                        ("final_model = tuner_planificador.get_best_models(num_models=1)[0]",
+                         "final_model = tuner_planificador.hypermodel.build(keras_tuner.HyperParameters())"),
+                        ("epochs=FINAL_EPOCHS, verbose=0)", "epochs=1, verbose=0)")),
+    ),
+}
+
+TABLE = Table(ASSIGNMENT, 10.0, SCENARIOS)
