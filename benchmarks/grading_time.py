@@ -5,7 +5,7 @@ submission (the reference solution) with `autograder corregir` in each profile,
 and executing the same submission with nbclient alone, so the difference is the
 grader's own cost (nbgrader's pipeline, the hidden checks, the feedback).
 
-    python benchmarks/grading_time.py [--perfiles rapido completo]
+    python benchmarks/grading_time.py [--practica p3_ajuste_entrenamiento] [--perfiles rapido completo]
 """
 
 from __future__ import annotations
@@ -31,7 +31,11 @@ from autograder.pipeline.views import release  # noqa: E402
 from autograder.sandbox.settings import Sandbox, thread_environment  # noqa: E402
 
 ASSIGNMENT = "p1_normalizacion"
-SUBMISSION = ROOT / "tests" / ASSIGNMENT / "escenarios" / "solucion.ipynb"
+
+
+def solution_submission(assignment: str) -> Path:
+    """The reference solution as a student submits it (the scenario notebook)."""
+    return ROOT / "tests" / assignment / "escenarios" / "solucion.ipynb"
 
 
 def course_copy(scratch: Path) -> Path:
@@ -52,11 +56,12 @@ def children_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def nbclient_alone(course: Path, profile: str, submission: Path = SUBMISSION, config=None) -> float:
-    """Seconds nbclient alone takes to execute ``submission``, its kernel computing with the kit's thread count;
-    ``config``: the kernel's (default: the course's)."""
-    workdir = course / "release" / ASSIGNMENT
-    notebook = nbformat.read(submission, as_version=4)
+def nbclient_alone(course: Path, profile: str, submission: Path | None = None, config=None,
+                   assignment: str = ASSIGNMENT) -> float:
+    """Seconds nbclient alone takes to execute ``submission`` (default: the solution), its kernel computing
+    with the kit's thread count; ``config``: the kernel's (default: the course's)."""
+    workdir = course / "release" / assignment
+    notebook = nbformat.read(submission or solution_submission(assignment), as_version=4)
     config = config or load_config(course)
     threads = thread_environment(Sandbox(config=config).cpu_threads)
     with kernel_environment(profile):
@@ -67,18 +72,19 @@ def nbclient_alone(course: Path, profile: str, submission: Path = SUBMISSION, co
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--practica", default=ASSIGNMENT, help="práctica cuya solución se corrige")
     parser.add_argument("--perfiles", nargs="+", default=["rapido", "completo"])
     args = parser.parse_args()
-    rows = []
+    assignment, rows = args.practica, []
     with tempfile.TemporaryDirectory() as scratch:
         course = course_copy(Path(scratch))
-        rows.append(("publicar (generate_assignment)", "-", timed(lambda: release(root=course, assignment_ids=[ASSIGNMENT]))))
+        rows.append(("publicar (generate_assignment)", "-", timed(lambda: release(root=course, assignment_ids=[assignment]))))
         for profile in args.perfiles:
-            target = course / "submitted" / f"alumno_{profile}" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+            target = course / "submitted" / f"alumno_{profile}" / assignment / f"{assignment}.ipynb"
             target.parent.mkdir(parents=True)
-            shutil.copy(SUBMISSION, target)
-            alone = nbclient_alone(course, profile)
-            graded = timed(lambda: grade(root=course, assignment=ASSIGNMENT, students=[f"alumno_{profile}"],
+            shutil.copy(solution_submission(assignment), target)
+            alone = nbclient_alone(course, profile, assignment=assignment)
+            graded = timed(lambda: grade(root=course, assignment=assignment, students=[f"alumno_{profile}"],
                                          profile=profile, progress=lambda line: None))
             rows += [
                 ("ejecutar con nbclient solo", profile, alone),

@@ -93,3 +93,13 @@ def test_every_fit_is_logged_in_order(data):
     before = len(LOG.records)
     history = tiny_model().fit(x[:256], y[:256], epochs=1, verbose=0)
     assert len(LOG.records) == before + 1 and LOG.records[-1].history is history
+
+
+def test_a_fit_records_its_batch_size_and_the_rate_each_epoch_began_with(data, judged):
+    """Are the batch size and, per epoch, the learning rate after the previous epoch's callbacks recorded?"""
+    x, y = data
+    halve = keras.callbacks.LearningRateScheduler(lambda epoch, rate: rate / 2 if epoch else rate)
+    history = tiny_model().fit(x[:256], y[:256], batch_size=64, epochs=3, callbacks=[halve], verbose=0)
+    run = judged(training_record, history, "h")
+    assert run.batch_size == 64 and run.epochs == 3 and run.trial is None
+    assert run.learning_rates == pytest.approx((0.001, 0.0005, 0.00025))

@@ -29,7 +29,9 @@ THRESHOLDS = {
     },
     # "valid" is the worse of the two searches' best trials (tuner_lr, tuner_planificador).
     "p3_ajuste_entrenamiento": {
-        "completo": {"valid": 0.0, "test": 0.0},
+        # seed 1 (calibrar, 1023 s) and 23 (the committed solution) on 2026-12-03:
+        # valid 0.8968 0.8959, test 0.8977 0.8992
+        "completo": {"valid": 0.86, "test": 0.86},
         # 5 seeds (1-5) on 2026-12-03: valid 0.808 0.823 0.821 0.810 0.824,
         # test 0.827 0.842 0.836 0.836 0.846
         "rapido": {"valid": 0.77, "test": 0.79},
