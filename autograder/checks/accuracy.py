@@ -18,18 +18,18 @@ SPLIT_NAMES = {"valid": "validación", "test": "test"}
 VARIABLES = {"valid": "X_valid_final", "test": "X_test_final"}
 
 
-def model_accuracy(model, images: np.ndarray, labels: np.ndarray, name: str = "final_model") -> float:
+def model_accuracy(model, images: np.ndarray, labels: np.ndarray) -> float:
     """Share of ``images`` that ``model`` puts in the grader's class, images reshaped to the model's input."""
-    model = require_model(model, name)
+    model = require_model(model, "final_model")
     shapes = [images.shape[1:], (int(np.prod(images.shape[1:])),), (*images.shape[1:], 1)]
     for shape in dict.fromkeys(shapes):
         try:
             scores = np.asarray(model.predict(images.reshape(-1, *shape), batch_size=1024, verbose=0))
         except Exception:
             continue
-        require(scores.shape == (len(labels), 10), f"{name} debe dar 10 valores (uno por clase) por imagen.")
+        require(scores.shape == (len(labels), 10), "final_model debe dar 10 valores (uno por clase) por imagen.")
         return float((scores.argmax(axis=1) == labels).mean())
-    raise CheckFailed(f"{name} no puede clasificar las imágenes (comprueba la forma de su entrada).")
+    raise CheckFailed("final_model no puede clasificar las imágenes (comprueba la forma de su entrada).")
 
 
 def final_accuracy(model, x_valid, x_test, split: str) -> float:

@@ -69,10 +69,8 @@ class BuilderProbe:
 class HandedTuner:
     """A keras_tuner tuner as the kernel saw it when the hidden cell ran (``tuner_snapshot``)."""
 
-    classes: tuple[str, ...]
     objective: dict
     space: tuple[dict, ...]  # one hyperparameter each: its class and settings
-    trials: tuple[dict, ...]
 
     def runs(self) -> list[TrainingRun]:
         """The training runs of this tuner's trials, in the kernel's order."""
@@ -162,8 +160,7 @@ def _load(reference: dict, folder: Path):
     if kind == "sequence":
         return [_load(item, folder) for item in reference["items"]]
     if kind == "tuner":
-        tuner = HandedTuner(tuple(reference["classes"]), reference["objective"], tuple(reference["space"]),
-                            tuple(reference["trials"]))
+        tuner = HandedTuner(reference["objective"], tuple(reference["space"]))
         return _current.remember(tuner, reference["id"])
     if kind == "builder":
         probe = reference["probe"]

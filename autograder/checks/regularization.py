@@ -7,12 +7,12 @@ from autograder.checks.evidence import TrainingRun, kernel_id, require_model, tr
 from autograder.checks.failure import require
 
 
-def final_record(model, history, model_name: str = "final_model", history_name: str = "final_history") -> TrainingRun:
-    """The fit call behind ``history``, which must have trained ``model``."""
-    record = training_record(history, history_name)
+def final_record(model, history) -> TrainingRun:
+    """The fit call behind ``final_history``, which must have trained ``final_model``."""
+    record = training_record(history, "final_history")
     require(
         kernel_id(model) is not None and record.model_id == kernel_id(model),
-        f"{history_name} debe ser el History del entrenamiento de {model_name}.",
+        "final_history debe ser el History del entrenamiento de final_model.",
     )
     return record
 

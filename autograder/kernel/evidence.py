@@ -5,9 +5,10 @@ Nothing is judged here. What is handed over, each piece once, in a folder of its
 - every ``fit`` call, the moment it returns (or raises): its fit-log record as
   plain data (``fit-<n>-<random>``), before any more student code runs;
 - every call of a hidden cell, ``verify.<check>(values...)``: the check's name and
-  its values (a keras_tuner tuner as a plain snapshot of its search) (``<cell key>-<n>-<random>``), with the fit records so far named in
-  order; arrays lie beside it, and models are saved once per content
-  (``obj-<random>``) and named by every call that hands the same model over again.
+  its values (``<cell key>-<n>-<random>``), with the fit records so far named in
+  order; arrays lie beside it, models are saved once per content
+  (``obj-<random>``) and named by every call that hands the same model over
+  again, and a keras_tuner tuner becomes a plain snapshot of its search.
 
 A separate process, which the student's code never touched, loads it all and
 judges after the notebook has run (``autograder.checks.verdicts``).

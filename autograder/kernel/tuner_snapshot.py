@@ -3,8 +3,8 @@
 - :func:`trial_of`: the trial a ``fit`` call trains for. keras_tuner passes every
   trial's ``fit`` a ``TunerCallback`` that holds the tuner and the trial, so the
   fit log can say which tuner and which hyperparameter values the run belongs to.
-- :func:`tuner_snapshot`: a tuner a hidden cell hands over: its classes, its
-  objective, the search space its oracle holds and the trials it ran.
+- :func:`tuner_snapshot`: a tuner a hidden cell hands over: its objective and
+  the search space its oracle holds.
 
 keras_tuner is never imported here: its objects are recognised by the module
 their classes come from, so notebooks that do not use it pay nothing.
@@ -12,7 +12,7 @@ their classes come from, so notebooks that do not use it pay nothing.
 
 from __future__ import annotations
 
-_type, _id, _getattr, _isinstance, _dict, _list, _str = type, id, getattr, isinstance, dict, list, str
+_type, _id, _getattr, _isinstance, _dict, _str = type, id, getattr, isinstance, dict, str
 _PLAIN = (bool, int, float, str)
 
 
@@ -35,24 +35,16 @@ def trial_of(callbacks) -> dict | None:
 
 
 def tuner_snapshot(tuner) -> dict:
-    """A tuner as plain data: what its oracle searched, and how."""
+    """A tuner as plain data: what its oracle searched, and for which objective (its runs are in the fit log)."""
     oracle = _getattr(tuner, "oracle", None)
     objective = _getattr(oracle, "objective", None)
     hyperparameters = _getattr(oracle, "hyperparameters", None)
-    trials = _getattr(oracle, "trials", None) or {}
     return {
         "kind": "tuner",
         "id": _id(tuner),
-        "classes": keras_tuner_classes(tuner),
-        "oracle": keras_tuner_classes(oracle)[:1],
         "objective": {"name": _plain(_getattr(objective, "name", None)),
                       "direction": _plain(_getattr(objective, "direction", None))},
         "space": [_hyperparameter(hp) for hp in (_getattr(hyperparameters, "space", None) or ())],
-        "trials": [
-            {"trial_id": _str(trial_id), "status": _plain(_getattr(trial, "status", None)),
-             "values": _values(_getattr(trial, "hyperparameters", None)), "score": _plain(_getattr(trial, "score", None))}
-            for trial_id, trial in _dict(trials).items()
-        ],
     }
 
 
