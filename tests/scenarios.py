@@ -16,6 +16,7 @@ import argparse
 import copy
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -58,18 +59,30 @@ def _without_solution_markers(source: str) -> str:
     return "\n".join(line for line in source.splitlines() if line.strip() not in SOLUTION_MARKERS)
 
 
+@cache
+def solution_cells(assignment: str) -> dict[str, str]:
+    """The reference answer of each solution cell of ``assignment``'s source notebook, markers removed."""
+    notebook = nbformat.read(ROOT / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    return {cell.metadata["nbgrader"]["grade_id"]: _without_solution_markers(cell.source)
+            for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")}
+
+
+def changed(assignment: str, grade_id: str, *replacements: tuple[str, str], before: str = "") -> dict[str, str]:
+    """The reference answer of ``grade_id``, each ``(old, new)`` replaced (``old`` found once), after ``before``."""
+    source = solution_cells(assignment)[grade_id]
+    for old, new in replacements:
+        assert source.count(old) == 1, f"{grade_id}: {old!r}"
+        source = source.replace(old, new)
+    return {grade_id: before + source}
+
+
 def build(table: Table, name: str) -> str:
     """The scenario's notebook file, as text."""
     scenario = table.scenarios[name]
     folder = table.assignment
     notebook = copy.deepcopy(nbformat.read(ROOT / "release" / folder / f"{folder}.ipynb", as_version=4))
     if scenario.answered:
-        answers = {
-            cell.metadata["nbgrader"]["grade_id"]: _without_solution_markers(cell.source)
-            for cell in nbformat.read(ROOT / "source" / folder / f"{folder}.ipynb", as_version=4).cells
-            if cell.metadata.get("nbgrader", {}).get("solution")
-        }
-        patches = answers | {grade_id: source.strip("\n") for grade_id, source in scenario.patches.items()}
+        patches = solution_cells(folder) | {grade_id: source.strip("\n") for grade_id, source in scenario.patches.items()}
         for cell in notebook.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if grade_id in patches:

@@ -7,7 +7,7 @@ import numpy as np
 from autograder import course_data
 from autograder.checks.evidence import require_model
 from autograder.checks.failure import CheckFailed, require
-from autograder.checks.reference import pool, reference
+from autograder.checks.reference import pool, reference, training_images
 from autograder.checks.regularization import final_record
 from autograder.checks.splits import require_validation_split
 from autograder.checks.thresholds import THRESHOLDS
@@ -18,18 +18,23 @@ SPLIT_NAMES = {"valid": "validación", "test": "test"}
 VARIABLES = {"valid": "X_valid_final", "test": "X_test_final"}
 
 
-def model_accuracy(model, images: np.ndarray, labels: np.ndarray) -> float:
-    """Share of ``images`` that ``model`` puts in the grader's class, images reshaped to the model's input."""
-    model = require_model(model, "final_model")
+def model_scores(model, images: np.ndarray, name: str = "final_model") -> np.ndarray:
+    """The 10 class scores ``model`` gives each of ``images``, images reshaped to the model's input."""
+    model = require_model(model, name)
     shapes = [images.shape[1:], (int(np.prod(images.shape[1:])),), (*images.shape[1:], 1)]
     for shape in dict.fromkeys(shapes):
         try:
             scores = np.asarray(model.predict(images.reshape(-1, *shape), batch_size=1024, verbose=0))
         except Exception:
             continue
-        require(scores.shape == (len(labels), 10), "final_model debe dar 10 valores (uno por clase) por imagen.")
-        return float((scores.argmax(axis=1) == labels).mean())
-    raise CheckFailed("final_model no puede clasificar las imágenes (comprueba la forma de su entrada).")
+        require(scores.shape == (len(images), 10), f"{name} debe dar 10 valores (uno por clase) por imagen.")
+        return scores
+    raise CheckFailed(f"{name} no puede clasificar las imágenes (comprueba la forma de su entrada).")
+
+
+def model_accuracy(model, images: np.ndarray, labels: np.ndarray, name: str = "final_model") -> float:
+    """Share of ``images`` that ``model`` puts in the grader's class."""
+    return float((model_scores(model, images, name).argmax(axis=1) == labels).mean())
 
 
 def final_accuracy(model, x_valid, x_test, split: str) -> float:
@@ -62,9 +67,8 @@ def final_net_accuracy(model, history, split: str) -> float:
     if split == "test":
         return model_accuracy(model, ref.x_test / 255.0, ref.y_test)
     require_validation_split(record, "final_history")
-    position = dict(zip(ref.train_fingerprints.tolist(), range(len(ref.train_fingerprints))))
-    rows = np.array([position[fingerprint] for fingerprint in record.validation_rows.tolist()])
-    return model_accuracy(model, ref.x_train[rows] / 255.0, ref.y_train[rows])
+    images, labels = training_images(record.validation_rows)
+    return model_accuracy(model, images / 255.0, labels)
 
 
 def require_minimum(accuracy: float, *, split: str, assignment: str, what: str = "final_model") -> None:

@@ -27,6 +27,16 @@ from autograder.kernel.layout import CALL_FILE, FIT_FILE, MODEL_FILE
 
 
 @dataclass(frozen=True)
+class EventLog:
+    """TensorBoard event files the kernel handed over: the folder the student named, and the copies."""
+
+    log_dir: str  # as the student's code gave it
+    inside: bool  # within the notebook's folder (only then were its files copied)
+    root: Path | None  # where the copies lie; their names are relative to it and to log_dir
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TrainingRun:
     """One ``fit`` call as the kernel's fit log recorded it."""
 
@@ -46,6 +56,7 @@ class TrainingRun:
     epochs: int | None
     learning_rates: tuple[float, ...]  # the optimizer's, as each epoch began
     trial: dict | None  # inside a keras_tuner search: {"tuner_id", "trial_id", "values"}
+    tensorboard: tuple[EventLog, ...]  # one per TensorBoard callback: the event files written during this run
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,11 @@ def kernel_id(value) -> int | None:
     return _current.kernel_id(value)
 
 
+def recorded_runs() -> list[TrainingRun]:
+    """Every training run the kernel had handed over when the hidden cell ran, in order."""
+    return [run for run in _current.runs if run is not None]
+
+
 def runs_of(model) -> list[TrainingRun]:
     """Every training run of ``model`` in the kernel, in order."""
     identity = kernel_id(model)
@@ -159,6 +175,8 @@ def _load(reference: dict, folder: Path):
         return {key: _load(item, folder) for key, item in reference["items"]}
     if kind == "sequence":
         return [_load(item, folder) for item in reference["items"]]
+    if kind == "event_files":
+        return _event_log(reference, folder)
     if kind == "tuner":
         tuner = HandedTuner(reference["objective"], tuple(reference["space"]))
         return _current.remember(tuner, reference["id"])
@@ -222,7 +240,16 @@ def _load_run(folder: Path) -> TrainingRun | None:
         epochs=plain["epochs"],
         learning_rates=tuple(plain["learning_rates"]),
         trial=plain["trial"],
+        tensorboard=tuple(_event_log(entry, folder) for entry in plain.get("tensorboard", ())),
     )
+
+
+def _event_log(entry: dict, folder: Path) -> EventLog:
+    """Event files copied into a sub-folder of ``folder`` (a plain name: nothing outside it is read)."""
+    name = entry.get("dir", "")
+    root = folder / name if name and Path(name).name == name and name not in (".", "..") else None
+    files = tuple(file for file in entry.get("files", ()) if ".." not in Path(file).parts and not Path(file).is_absolute())
+    return EventLog(str(entry.get("log_dir", "")), bool(entry.get("inside")), root, files)
 
 
 @functools.cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from autograder.checks.accuracy import SPLITS, final_accuracy, final_net_accuracy
+from autograder.checks.evaluation import regularized_accuracy
 from autograder.checks.search import search_accuracies
 
 # The notebook variables each assignment's measure reads.
@@ -10,6 +11,7 @@ MEASURED_VARIABLES = {
     "p1_normalizacion": ("final_model", "X_valid_final", "X_test_final"),
     "p2_aspectos_practicos": ("final_model", "final_history"),
     "p3_ajuste_entrenamiento": ("tuner_lr", "tuner_planificador", "final_model"),
+    "p4_ajustes_del_modelo": ("modelo_final", "historia_final"),
 }
 
 
@@ -23,6 +25,8 @@ MEASURES = {
     "p2_aspectos_practicos": _per_split(
         lambda ns, split: final_net_accuracy(ns["final_model"], ns["final_history"], split)),
     "p3_ajuste_entrenamiento": search_accuracies,
+    "p4_ajustes_del_modelo": _per_split(
+        lambda ns, split: regularized_accuracy(ns["modelo_final"], ns["historia_final"], split)),
 }
 
 

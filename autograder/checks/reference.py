@@ -61,3 +61,20 @@ def pool(name: str = "fashion_mnist") -> Pool:
 def _pool(name: str, profile: str) -> Pool:
     (x_train, y_train), (x_test, y_test) = course_data.load_data(name)
     return Pool(x_train, y_train.astype(int), x_test, y_test.astype(int), fingerprints(x_train), fingerprints(x_test))
+
+
+def training_images(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pool's training images (uint8) and labels with these fingerprints, in their order.
+
+    Every fingerprint must be one of the pool's training images (a run's
+    validation images that did not come from x_train raise KeyError).
+    """
+    whole = pool()
+    position = _positions(whole.train_fingerprints.tobytes())
+    index = np.array([position[fingerprint] for fingerprint in rows.tolist()], dtype=int)
+    return whole.x_train[index], whole.y_train[index]
+
+
+@lru_cache(maxsize=4)
+def _positions(fingerprints: bytes) -> dict[int, int]:
+    return dict(zip(np.frombuffer(fingerprints, dtype=np.int64).tolist(), range(len(fingerprints) // 8)))

@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 
 from autograder import course_data
-from autograder.checks import (accuracy, callbacks, measures, models, normalization, reference, regularization, search,
-                               splits, variants)
+from autograder.checks import (accuracy, callbacks, evaluation, measures, models, normalization, quiz, reference,
+                               regularization, search, splits, techniques, tensorboard_logs, variants)
 from autograder.checks.evidence import load_call
 from autograder.checks.failure import CheckFailed
 
@@ -36,6 +36,10 @@ CHECKS = {
         search.check_fresh_trials, search.check_search_space, search.check_trial_training, search.check_lr_reductions,
         search.check_best_trial_accuracy, search.check_final_training, search.check_final_accuracy,
         search.check_results_table,
+        evaluation.check_evaluation, evaluation.check_best_epoch, evaluation.check_retrained,
+        evaluation.check_regularized_accuracy, techniques.check_variant,
+        tensorboard_logs.check_tensorboard_run, tensorboard_logs.check_hparams_grid,
+        tensorboard_logs.check_best_combination, quiz.check_quiz,
     )
 }
 

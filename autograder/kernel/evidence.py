@@ -39,6 +39,7 @@ import keras
 import numpy as np
 
 from autograder.kernel import fit_log
+from autograder.kernel.event_files import copy_event_files, event_files, inside_notebook_folder
 from autograder.kernel.tuner_snapshot import keras_tuner_classes, tuner_snapshot
 from autograder.kernel.layout import (CALL_FILE, DROP_BOX_ENV, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, MODEL_FILE,
                                       OBJECT_PREFIX, STAGING_ENV, cell_key)
@@ -58,6 +59,13 @@ _KERAS_CALLBACKS = {
     if _isinstance(cls, _type) and issubclass(cls, _Callback)
 }
 _NPY_MAGIC = b"\x93NUMPY\x01\x00"
+
+
+class EventFiles:
+    """``verify.check_...(EventFiles(folder))`` hands over the TensorBoard event files under ``folder``."""
+
+    def __init__(self, folder):
+        self.folder = str(folder)
 
 
 class Recorder:
@@ -127,6 +135,11 @@ class Recorder:
         kind = _type(value)  # the real class: an object cannot pass for another through __class__
         if value is None or issubclass(kind, (bool, int, float, str)):
             return {"kind": "value", "value": value}
+        if kind is EventFiles:
+            files = event_files(value.folder)
+            target = _join(folder, f"{name}_events")
+            return {"kind": "event_files", "log_dir": value.folder, "inside": inside_notebook_folder(value.folder),
+                    "dir": f"{name}_events", "files": copy_event_files(value.folder, files, target)}
         if issubclass(kind, _Model):
             return {"kind": "model", "id": _id(value), "object": self._model_object(value)}
         if issubclass(kind, _History):
@@ -207,8 +220,17 @@ def _write_fit(folder: str, record) -> None:
         "epochs": record.epochs,
         "learning_rates": record.learning_rates,
         "trial": record.trial,
+        "tensorboard": [_tensorboard_log(folder, f"tensorboard-{i}", log_dir, before)
+                        for i, (log_dir, before) in enumerate(record.tensorboard_logs.items())],
     }
     _write_text(_join(folder, FIT_FILE), _dumps(plain, default=_plain))
+
+
+def _tensorboard_log(folder: str, name: str, log_dir: str, before: frozenset) -> dict:
+    """The event files a TensorBoard callback wrote during this fit, copied into ``folder/name``."""
+    inside = inside_notebook_folder(log_dir)
+    new = event_files(log_dir) - before if inside else ()
+    return {"log_dir": log_dir, "inside": inside, "dir": name, "files": copy_event_files(log_dir, new, _join(folder, name))}
 
 
 def _write_npy(path: str, array) -> None:

@@ -21,6 +21,7 @@ import keras
 import numpy as np
 
 from autograder.kernel.architecture import LayerSummary, flat_layers, summarize_dense_layers
+from autograder.kernel.event_files import event_files
 from autograder.kernel.tuner_snapshot import trial_of
 
 # Two random weightings of the 784 pixels; each weighted sum stays below 2**30,
@@ -71,6 +72,7 @@ class FitRecord:
     epochs: int | None = None
     learning_rates: list[float] = field(default_factory=list)  # the optimizer's, as each epoch began
     trial: dict | None = None  # the keras_tuner trial the run trained for (tuner_snapshot.trial_of)
+    tensorboard_logs: dict = field(default_factory=dict)  # a TensorBoard callback's log_dir -> its event files before
 
 
 class FitLog:
@@ -104,6 +106,7 @@ class FitLog:
             batch_size=_plain_int(arguments.get("batch_size")),
             epochs=_plain_int(arguments.get("epochs")),
             trial=trial_of(arguments.get("callbacks")),
+            tensorboard_logs=_tensorboard_logs(arguments.get("callbacks")),
         )
         self._fits_per_model[id(model)] = record.previous_fits + 1
         self.records.append(record)
@@ -144,6 +147,16 @@ class _Observer(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         LOG.epoch_began(self._record)
+
+
+def _tensorboard_logs(callbacks) -> dict:
+    """The log folder of each TensorBoard callback, with the event files already there before this fit."""
+    logs = {}
+    for callback in callbacks if isinstance(callbacks, (list, tuple)) else ():
+        if isinstance(callback, keras.callbacks.TensorBoard):
+            log_dir = str(getattr(callback, "log_dir", ""))
+            logs[log_dir] = event_files(log_dir)
+    return logs
 
 
 def _learning_rate(optimizer) -> float | None:

@@ -58,6 +58,12 @@ def profile() -> str:
     return value
 
 
+def run_by_grader() -> bool:
+    """Whether the kit runs this notebook (grading, solutions, calibration): it sets the profile; a student's
+    Jupyter does not. Interactive extras (a TensorBoard server, downloads) are skipped then."""
+    return PROFILE_ENV in os.environ
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV, Path.home() / ".cache" / "curso-dl"))
 

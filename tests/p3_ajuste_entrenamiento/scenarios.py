@@ -4,11 +4,10 @@ Most mistakes are the reference solution's cell with one change, as a student
 would make it; the honest alternative is written from scratch.
 """
 
-from functools import cache
+from functools import partial
 
-import nbformat
-
-from tests.scenarios import ROOT, Scenario, Table, _without_solution_markers
+from tests import scenarios
+from tests.scenarios import Scenario, Table
 
 ASSIGNMENT = "p3_ajuste_entrenamiento"
 ALL_TESTS = frozenset({
@@ -16,22 +15,7 @@ ALL_TESTS = frozenset({
     "test_entrenamiento_planificador", "test_espacio_planificador", "test_reduccion_lr", "test_exactitud_planificador",
     "test_modelo_final", "test_exactitud_final", "test_resultados",
 })
-
-
-@cache
-def _solution_cells() -> dict[str, str]:
-    notebook = nbformat.read(ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    return {cell.metadata["nbgrader"]["grade_id"]: _without_solution_markers(cell.source)
-            for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")}
-
-
-def changed(grade_id: str, *replacements: tuple[str, str], before: str = "") -> dict[str, str]:
-    """The reference answer of ``grade_id``, each ``(old, new)`` replaced (``old`` found once), after ``before``."""
-    source = _solution_cells()[grade_id]
-    for old, new in replacements:
-        assert source.count(old) == 1, f"{grade_id}: {old!r}"
-        source = source.replace(old, new)
-    return {grade_id: before + source}
+changed = partial(scenarios.changed, ASSIGNMENT)
 
 
 BUILT_INSIDE = """    def build(self, hp):

@@ -1,0 +1,139 @@
+"""p4: evaluating a trained model, and the epoch where it starts to overfit.
+
+Every figure is judged against the run's own record in the fit log and against
+the model evaluated again here, on the grader's images and labels: never
+against what the student's History object or printed output says.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from autograder.checks.accuracy import SPLITS, model_accuracy, model_scores, require_minimum
+from autograder.checks.evidence import TrainingRun, kernel_id, require_model, training_record
+from autograder.checks.failure import CheckFailed, require
+from autograder.checks.reference import pool, training_images
+from autograder.checks.splits import touches_test_set
+from autograder.kernel.architecture import regularization_techniques
+
+LOSS_TOLERANCE = 1e-4  # relative: the same weights on the same images, summed in another order
+EPSILON = 1e-7  # Keras' clipping of probabilities in the cross-entropy
+
+
+def run_of(model, history, model_name: str, history_name: str) -> TrainingRun:
+    """The fit call behind ``history``, which must have trained ``model``."""
+    record = training_record(history, history_name)
+    require(kernel_id(model) is not None and record.model_id == kernel_id(model),
+            f"{history_name} debe ser el History del entrenamiento de {model_name}.")
+    return record
+
+
+def require_holdout_validation(record: TrainingRun, name: str) -> None:
+    """The run validated on images of x_train's pool, never on the test set, and trained on no test image."""
+    require(record.train_rows is not None and record.validation_rows is not None,
+            f"El entrenamiento '{name}' debe recibir arrays de NumPy y validar con validation_data=(x_val, y_val).")
+    require(not touches_test_set(record),
+            f"El entrenamiento '{name}' usa imágenes de test: el test solo se usa para evaluar al final.")
+
+
+def cross_entropy(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Keras' categorical cross-entropy of ``scores`` for class ``labels``, averaged."""
+    probabilities = scores / scores.sum(axis=1, keepdims=True)
+    chosen = np.clip(probabilities[np.arange(len(labels)), labels], EPSILON, 1 - EPSILON)
+    return float(-np.log(chosen.astype(np.float64)).mean())
+
+
+def _number(value, what: str) -> float:
+    require(isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value),
+            f"{what} debe ser un número calculado por tu código.")
+    return float(value)
+
+
+def _agrees(value: float, accuracy: float, count: int) -> bool:
+    """An accuracy figure agrees when it is off by less than 1.5 images (last-digit differences between CPUs)."""
+    return abs(value - accuracy) <= 1.5 / count
+
+
+def check_evaluation(model, history, figures, predictions, *, model_name: str = "modelo_base") -> None:
+    """``figures`` holds the model's test loss and accuracy and its training accuracy; ``predictions`` its
+    class probabilities for the first five test images (``x_nuevos``)."""
+    record = run_of(model, history, model_name, "historia_base")
+    require_holdout_validation(record, "historia_base")
+    require(isinstance(figures, dict) and {"train_accuracy", "test_loss", "test_accuracy"} <= set(figures),
+            "evaluacion debe tener las claves 'train_accuracy', 'test_loss' y 'test_accuracy'.")
+    ref = pool()
+    scores = model_scores(model, ref.x_test / 255.0, model_name)
+    test_loss = cross_entropy(scores, ref.y_test)
+    test_accuracy = float((scores.argmax(axis=1) == ref.y_test).mean())
+    require(math.isclose(_number(figures["test_loss"], "evaluacion['test_loss']"), test_loss, rel_tol=LOSS_TOLERANCE)
+            and _agrees(_number(figures["test_accuracy"], "evaluacion['test_accuracy']"), test_accuracy, len(ref.y_test)),
+            f"evaluacion['test_loss'] y evaluacion['test_accuracy'] no son la pérdida y la exactitud de {model_name} "
+            "en el conjunto de test: usa model.evaluate(x_test, y_test).")
+    train = _number(figures["train_accuracy"], "evaluacion['train_accuracy']")
+    last_epoch = (record.history.get("accuracy") or [math.nan])[-1]
+    images, labels = training_images(record.train_rows)
+    on_training = float((model_scores(model, images / 255.0, model_name).argmax(axis=1) == labels).mean())
+    require(math.isclose(train, last_epoch, rel_tol=1e-6) or _agrees(train, on_training, len(labels)),
+            "evaluacion['train_accuracy'] no es la exactitud de entrenamiento: toma la de la última época del "
+            "historial o evalúa el modelo con x_train.")
+    given = np.asarray(predictions, dtype=np.float64) if isinstance(predictions, np.ndarray) else None
+    require(given is not None and given.shape == (5, 10) and np.allclose(given, scores[:5], atol=1e-4),
+            f"predicciones debe ser lo que devuelve {model_name}.predict(x_nuevos): 5 filas de 10 probabilidades.")
+
+
+def best_epoch(record: TrainingRun) -> int:
+    """The epoch (from 1) with the lowest validation loss the run recorded; the first one if tied."""
+    losses = record.history.get("val_loss")
+    if not losses:
+        raise CheckFailed("El entrenamiento base no registra val_loss: entrena con validation_data=(x_val, y_val).")
+    return int(np.argmin(losses)) + 1
+
+
+def check_best_epoch(model, history, epoch) -> None:
+    """``epoch`` is the epoch of lowest validation loss in the base run's own record."""
+    record = run_of(model, history, "modelo_base", "historia_base")
+    require(type(epoch) is int or isinstance(epoch, np.integer),
+            "mejor_epoca debe ser un número entero de época, contando desde 1.")
+    require(int(epoch) == best_epoch(record),
+            "mejor_epoca no es la época en la que la pérdida de validación de historia_base es mínima "
+            "(cuenta las épocas desde 1).")
+
+
+def check_retrained(base_history, model, history, epochs) -> None:
+    """A new model, trained from scratch like the base one, for ``epochs`` (the reported best epoch) epochs."""
+    base = training_record(base_history, "historia_base")
+    record = run_of(model, history, "modelo_optimo", "historia_optima")
+    require(record.previous_fits == 0 and record.optimizer_steps_at_start == 0 and not record.shared_variables_with
+            and record.model_id != base.model_id,
+            "modelo_optimo debe ser un modelo nuevo, sin entrenar: crea otro en lugar de seguir entrenando el base.")
+    require(record.train_rows is not None and np.array_equal(record.train_rows, base.train_rows),
+            "modelo_optimo debe entrenar con los mismos datos que el modelo base (x_train, y_train).")
+    require(not touches_test_set(record), "El entrenamiento de modelo_optimo usa imágenes de test.")
+    require([(layer.units, layer.activation) for layer in record.dense_layers]
+            == [(layer.units, layer.activation) for layer in base.dense_layers],
+            "modelo_optimo debe tener la misma arquitectura que el modelo base.")
+    require(len(record.history.get("loss", ())) == epochs,
+            "modelo_optimo no se ha entrenado tantas épocas como dice mejor_epoca.")
+
+
+def regularized_accuracy(model, history, split: str) -> float:
+    """Accuracy of the final regularized model on its run's validation images, or on the test set."""
+    record = run_of(model, history, "modelo_final", "historia_final")
+    require_holdout_validation(record, "historia_final")
+    if split == "test":
+        ref = pool()
+        return model_accuracy(model, ref.x_test / 255.0, ref.y_test, "modelo_final")
+    images, labels = training_images(record.validation_rows)
+    return model_accuracy(model, images / 255.0, labels, "modelo_final")
+
+
+def check_regularized_accuracy(model, history, *, assignment: str) -> None:
+    """The final model uses a regularization technique and reaches the profile's minimum on validation and test."""
+    record = run_of(model, history, "modelo_final", "historia_final")
+    require(regularization_techniques(require_model(model, "modelo_final"), record.callbacks),
+            "modelo_final no usa ninguna técnica de regularización (L1/L2, descarte o normalización por lotes).")
+    for split in SPLITS:
+        require_minimum(regularized_accuracy(model, history, split), split=split, assignment=assignment,
+                        what="modelo_final")

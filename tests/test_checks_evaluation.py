@@ -1,0 +1,129 @@
+"""Evaluation and overfitting checks (p4), on real trainings with the quick profile's data.
+
+The base network is trained on 500 images, long enough for its validation loss
+to reach a minimum and rise again, as in the p4 notebook.
+"""
+
+import keras
+import numpy as np
+import pytest
+
+from autograder import course_data
+from autograder.checks import evaluation
+from autograder.checks.failure import CheckFailed
+
+EPOCHS = 12
+
+
+@pytest.fixture(scope="module")
+def data():
+    """The p4 notebook's arrays: few training images, the last pool images as validation."""
+    (x, y), (x_test, y_test) = course_data.load_data("fashion_mnist")
+    x = x.reshape(-1, 784).astype("float32") / 255.0
+    y = keras.utils.to_categorical(y, 10)
+    n = course_data.validation_size()
+    test = (x_test.reshape(-1, 784).astype("float32") / 255.0, keras.utils.to_categorical(y_test, 10))
+    return {"train": (x[:500], y[:500]), "val": (x[-n:], y[-n:]), "test": test}
+
+
+def network():
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(256, activation="relu"),
+                              keras.layers.Dense(256, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def train(model, data, epochs=EPOCHS, validation="val"):
+    return model.fit(*data["train"], epochs=epochs, batch_size=32, validation_data=data[validation], verbose=0)
+
+
+@pytest.fixture(scope="module")
+def base(data):
+    keras.utils.set_random_seed(4)
+    model = network()
+    return model, train(model, data)
+
+
+def figures(model, history, data, split="test"):
+    loss, accuracy = model.evaluate(*data[split], verbose=0)
+    return {"train_accuracy": history.history["accuracy"][-1], "test_loss": loss, "test_accuracy": accuracy}
+
+
+def test_does_the_base_run_overfit_so_that_the_epoch_checks_can_fail(base):
+    """The tests below mean something only if the lowest validation loss is not at the last epoch."""
+    losses = base[1].history["val_loss"]
+    assert 1 <= int(np.argmin(losses)) < EPOCHS - 2
+    assert int(np.argmin(base[1].history["loss"])) != int(np.argmin(losses))
+
+
+def test_do_the_test_figures_from_evaluate_pass(judged, base, data):
+    model, history = base
+    judged(evaluation.check_evaluation, model, history, figures(model, history, data),
+           model.predict(data["test"][0][:5], verbose=0))
+
+
+def test_does_a_training_accuracy_measured_with_evaluate_pass_too(judged, base, data):
+    model, history = base
+    given = figures(model, history, data) | {"train_accuracy": model.evaluate(*data["train"], verbose=0)[1]}
+    judged(evaluation.check_evaluation, model, history, given, model.predict(data["test"][0][:5], verbose=0))
+
+
+def test_are_validation_figures_reported_as_test_refused(judged, base, data):
+    model, history = base
+    with pytest.raises(CheckFailed, match="conjunto de test"):
+        judged(evaluation.check_evaluation, model, history, figures(model, history, data, split="val"),
+               model.predict(data["test"][0][:5], verbose=0))
+
+
+def test_are_predictions_of_other_images_refused(judged, base, data):
+    model, history = base
+    with pytest.raises(CheckFailed, match="predicciones"):
+        judged(evaluation.check_evaluation, model, history, figures(model, history, data),
+               model.predict(data["test"][0][5:10], verbose=0))
+
+
+def test_is_the_epoch_of_lowest_validation_loss_counted_from_one(judged, base):
+    model, history = base
+    best = int(np.argmin(history.history["val_loss"]))
+    judged(evaluation.check_best_epoch, model, history, best + 1)
+    with pytest.raises(CheckFailed, match="mejor_epoca"):
+        judged(evaluation.check_best_epoch, model, history, best)
+
+
+def test_is_the_epoch_of_lowest_training_loss_refused(judged, base):
+    model, history = base
+    with pytest.raises(CheckFailed, match="mejor_epoca"):
+        judged(evaluation.check_best_epoch, model, history, int(np.argmin(history.history["loss"])) + 1)
+
+
+def test_is_the_epoch_judged_on_the_recorded_run_not_on_the_history_object(judged, base):
+    """A History edited in the kernel after training does not move the epoch: the fit log's copy decides."""
+    model, history = base
+    recorded = list(history.history["val_loss"])
+    best = int(np.argmin(recorded)) + 1
+    history.history["val_loss"] = [0.0] + [1.0] * (len(recorded) - 1)  # says epoch 1
+    try:
+        judged(evaluation.check_best_epoch, model, history, best)
+        with pytest.raises(CheckFailed, match="mejor_epoca"):
+            judged(evaluation.check_best_epoch, model, history, 1)
+    finally:
+        history.history["val_loss"] = recorded
+
+
+def test_does_a_new_model_trained_up_to_the_best_epoch_pass(judged, base, data):
+    best = int(np.argmin(base[1].history["val_loss"])) + 1
+    model = network()
+    judged(evaluation.check_retrained, base[1], model, train(model, data, epochs=best), best)
+
+
+def test_is_continuing_the_overfit_model_refused(judged, base, data):
+    best = int(np.argmin(base[1].history["val_loss"])) + 1
+    with pytest.raises(CheckFailed, match="modelo nuevo"):
+        judged(evaluation.check_retrained, base[1], base[0], train(base[0], data, epochs=best), best)
+
+
+def test_is_a_retrain_for_another_number_of_epochs_refused(judged, base, data):
+    best = int(np.argmin(base[1].history["val_loss"])) + 1
+    model = network()
+    with pytest.raises(CheckFailed, match="épocas"):
+        judged(evaluation.check_retrained, base[1], model, train(model, data, epochs=best + 1), best)

@@ -1,0 +1,110 @@
+"""Variants of the base network (p4): each has its technique where it belongs, and nothing else changed.
+
+Real short trainings on the quick profile's data; the models are judged as the
+grader loads them, from what the kernel hands over.
+"""
+
+import keras
+import pytest
+from keras import regularizers
+
+from autograder import course_data
+from autograder.checks.failure import CheckFailed
+from autograder.checks.techniques import check_variant
+
+
+@pytest.fixture(scope="module")
+def data():
+    (x, y), _ = course_data.load_data("fashion_mnist")
+    x = x.reshape(-1, 784).astype("float32") / 255.0
+    y = keras.utils.to_categorical(y, 10)
+    n = course_data.validation_size()
+    return {"train": (x[:300], y[:300]), "val": (x[-n:], y[-n:])}
+
+
+def sequential(regularizer=None, dropout=None, batch_norm=False, units=64, output_regularizer=None, only_first=False):
+    layers = [keras.Input(shape=(784,))]
+    for position in range(2):
+        use = regularizer if not (only_first and position) else None
+        layers.append(keras.layers.Dense(units, activation="relu", kernel_regularizer=use))
+        if batch_norm:
+            layers.append(keras.layers.BatchNormalization())
+        if dropout:
+            layers.append(keras.layers.Dropout(dropout))
+    layers.append(keras.layers.Dense(10, activation="softmax", kernel_regularizer=output_regularizer))
+    return keras.Sequential(layers)
+
+
+def functional_dropout(rate=0.3):
+    """The functional API, the activation as a layer of its own after the dropout's Dense."""
+    inputs = keras.Input(shape=(784,))
+    hidden = keras.layers.Dense(64)(inputs)
+    hidden = keras.layers.Activation("relu")(hidden)
+    hidden = keras.layers.Dropout(rate)(hidden)
+    hidden = keras.layers.Dense(64, activation="relu")(hidden)
+    hidden = keras.layers.Dropout(rate)(hidden)
+    return keras.Model(inputs, keras.layers.Dense(10, activation="softmax")(hidden))
+
+
+def trained(model, data, epochs=2, batch_size=64, optimizer="rmsprop"):
+    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
+    return model, model.fit(*data["train"], epochs=epochs, batch_size=batch_size, validation_data=data["val"], verbose=0)
+
+
+@pytest.fixture(scope="module")
+def base(data):
+    return trained(sequential(), data)
+
+
+PASSING = {
+    "l2 as the seed writes it": ("l2", lambda: sequential(regularizers.l2(0.001))),
+    "l2 as a class": ("l2", lambda: sequential(regularizers.L2(0.001))),
+    "l2 through L1L2": ("l2", lambda: sequential(regularizers.L1L2(l1=0.0, l2=0.001))),
+    "l1": ("l1", lambda: sequential(regularizers.l1(0.001))),
+    "l1 and l2 at once": ("l1", lambda: sequential(regularizers.L1L2(l1=0.001, l2=0.001))),
+    "dropout 0.5": ("dropout", lambda: sequential(dropout=0.5)),
+    "dropout in the functional API": ("dropout", functional_dropout),
+    "batch normalization": ("batchnorm", lambda: sequential(batch_norm=True)),
+}
+
+
+@pytest.mark.parametrize("variant, build", PASSING.values(), ids=PASSING.keys())
+def test_does_each_honest_way_of_writing_a_variant_pass(judged, base, data, variant, build):
+    judged(check_variant, *base, *trained(build(), data), variant=variant)
+
+
+FAILING = {
+    "l2 on one layer only": ("l2", lambda: sequential(regularizers.l2(0.001), only_first=True), "kernel_regularizer"),
+    "l2 with another coefficient": ("l2", lambda: sequential(regularizers.l2(0.01)), "kernel_regularizer"),
+    "l2 on the output layer too": ("l2", lambda: sequential(regularizers.l2(0.001),
+                                                            output_regularizer=regularizers.l2(0.001)),
+                                   "kernel_regularizer"),
+    "l1 asked, l2 given": ("l1", lambda: sequential(regularizers.l2(0.001)), "kernel_regularizer"),
+    "dropout rate 0.9": ("dropout", lambda: sequential(dropout=0.9), "Dropout"),
+    "dropout plus l2": ("dropout", lambda: sequential(regularizers.l2(0.001), dropout=0.5), "Dropout"),
+    "batch normalization with other sizes": ("batchnorm", lambda: sequential(batch_norm=True, units=32), "algo más"),
+    "no technique at all": ("batchnorm", sequential, "BatchNormalization"),
+}
+
+
+@pytest.mark.parametrize("variant, build, says", FAILING.values(), ids=FAILING.keys())
+def test_is_each_wrong_variant_refused_with_its_reason(judged, base, data, variant, build, says):
+    with pytest.raises(CheckFailed, match=says):
+        judged(check_variant, *base, *trained(build(), data), variant=variant)
+
+
+@pytest.mark.parametrize("training, says", [
+    (dict(epochs=3), "número de épocas"),
+    (dict(batch_size=32), "batch size"),
+    (dict(optimizer="adam"), "optimizador"),
+])
+def test_is_a_variant_trained_otherwise_than_the_base_refused(judged, base, data, training, says):
+    with pytest.raises(CheckFailed, match=says):
+        judged(check_variant, *base, *trained(sequential(dropout=0.5), data, **training), variant="dropout")
+
+
+def test_is_the_base_model_trained_on_refused_as_a_variant(judged, base, data):
+    model = base[0]
+    with pytest.raises(CheckFailed, match="modelo nuevo"):
+        judged(check_variant, *base, model, model.fit(*data["train"], epochs=2, batch_size=64,
+                                                       validation_data=data["val"], verbose=0), variant="l2")
