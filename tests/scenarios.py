@@ -95,8 +95,9 @@ def tables() -> list[Table]:
     from tests.p1_normalizacion.scenarios import TABLE as P1
     from tests.p2_aspectos_practicos.scenarios import TABLE as P2
     from tests.p3_ajuste_entrenamiento.scenarios import TABLE as P3
+    from tests.p4_ajustes_del_modelo.scenarios import TABLE as P4
 
-    return [P1, P2, P3]
+    return [P1, P2, P3, P4]
 
 
 def collections() -> list:

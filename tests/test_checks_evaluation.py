@@ -127,3 +127,16 @@ def test_is_a_retrain_for_another_number_of_epochs_refused(judged, base, data):
     model = network()
     with pytest.raises(CheckFailed, match="épocas"):
         judged(evaluation.check_retrained, base[1], model, train(model, data, epochs=best + 1), best)
+
+
+def test_is_the_test_loss_the_one_keras_evaluate_reports_even_for_confident_mistakes(base, data):
+    """Keras takes the log-softmax of the logits; clipped probabilities would give another loss here."""
+    model = keras.models.clone_model(base[0])
+    model.set_weights([weight * 6 for weight in base[0].get_weights()])  # probabilities of 0 for many classes
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    images, labels = data["test"][0], data["test"][1].argmax(axis=1)
+    reported = model.evaluate(*data["test"], verbose=0)[0]
+    probabilities = model.predict(images, verbose=0)[np.arange(len(labels)), labels]
+    clipped = float(-np.log(np.clip(probabilities, 1e-7, 1 - 1e-7).astype(np.float64)).mean())
+    assert abs(clipped - reported) > 1e-3 * reported
+    assert abs(evaluation.keras_loss(model, images, labels, "modelo") - reported) <= 1e-5 * reported

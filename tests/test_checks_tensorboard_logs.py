@@ -11,6 +11,7 @@ from tensorboard.plugins.hparams import api as hp
 from autograder import course_data
 from autograder.checks.failure import CheckFailed
 from autograder.checks.tensorboard_logs import check_best_combination, check_hparams_grid, check_tensorboard_run
+from autograder.kernel import event_files
 from autograder.kernel.evidence import EventFiles
 
 UNITS = hp.HParam("unidades", hp.Discrete([16, 32]))
@@ -150,3 +151,15 @@ def test_are_a_worse_combination_another_model_and_another_test_figure_refused(j
         judged(check_best_combination, events, best, worst_model, test_accuracy)
     with pytest.raises(CheckFailed, match="test_mejor"):
         judged(check_best_combination, events, best, model, grid[(best["unidades"], best["descarte"])][0] + 0.1)
+
+
+def test_are_runs_left_from_the_students_earlier_session_ignored(judged, data, notebook_folder, monkeypatch):
+    """Does a submission that still holds the event files of an earlier grid pass on what this run writes?"""
+    log_grid("registros/hparams/sesion_anterior", data, skip={(16, 0.2), (16, 0.5), (32, 0.2)})
+    monkeypatch.setattr(event_files, "_present_at_start", event_files._present_at_start)  # restored afterwards
+    event_files.ignore_existing_event_files()  # what the kernel does when it starts, before the notebook runs
+    grid = log_grid("registros/hparams", data)
+    best, model = best_of(grid)
+    judged(check_hparams_grid, EventFiles("registros/hparams"))
+    judged(check_best_combination, EventFiles("registros/hparams"), best, model,
+           model.evaluate(*data["test"], verbose=0)[1])

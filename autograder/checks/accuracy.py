@@ -7,6 +7,7 @@ import numpy as np
 from autograder import course_data
 from autograder.checks.evidence import require_model
 from autograder.checks.failure import CheckFailed, require
+from autograder.checks.measured import record_accuracy
 from autograder.checks.reference import pool, reference, training_images
 from autograder.checks.regularization import final_record
 from autograder.checks.splits import require_validation_split
@@ -18,11 +19,15 @@ SPLIT_NAMES = {"valid": "validación", "test": "test"}
 VARIABLES = {"valid": "X_valid_final", "test": "X_test_final"}
 
 
+def input_shapes(images: np.ndarray) -> list[tuple]:
+    """The shapes a model may take one of ``images`` in: as it is, flattened, or with a channel axis."""
+    return list(dict.fromkeys([images.shape[1:], (int(np.prod(images.shape[1:])),), (*images.shape[1:], 1)]))
+
+
 def model_scores(model, images: np.ndarray, name: str = "final_model") -> np.ndarray:
     """The 10 class scores ``model`` gives each of ``images``, images reshaped to the model's input."""
     model = require_model(model, name)
-    shapes = [images.shape[1:], (int(np.prod(images.shape[1:])),), (*images.shape[1:], 1)]
-    for shape in dict.fromkeys(shapes):
+    for shape in input_shapes(images):
         try:
             scores = np.asarray(model.predict(images.reshape(-1, *shape), batch_size=1024, verbose=0))
         except Exception:
@@ -73,6 +78,7 @@ def final_net_accuracy(model, history, split: str) -> float:
 
 def require_minimum(accuracy: float, *, split: str, assignment: str, what: str = "final_model") -> None:
     minimum = THRESHOLDS[assignment][course_data.profile()][split]
+    record_accuracy(value=accuracy, split=SPLIT_NAMES[split], minimum=minimum, of=what)
     require(
         accuracy >= minimum,
         f"La exactitud de {what} en {SPLIT_NAMES[split]} ({accuracy:.4f}) no llega al mínimo exigido.",

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import math
 
+import keras
 import numpy as np
 
-from autograder.checks.accuracy import SPLITS, model_accuracy, model_scores, require_minimum
+from autograder.checks.accuracy import SPLITS, input_shapes, model_accuracy, model_scores, require_minimum
 from autograder.checks.evidence import TrainingRun, kernel_id, require_model, training_record
 from autograder.checks.failure import CheckFailed, require
 from autograder.checks.reference import pool, training_images
 from autograder.checks.splits import touches_test_set
-from autograder.kernel.architecture import regularization_techniques
+from autograder.kernel.architecture import activation_name, regularization_techniques
 
 LOSS_TOLERANCE = 1e-4  # relative: the same weights on the same images, summed in another order
 EPSILON = 1e-7  # Keras' clipping of probabilities in the cross-entropy
@@ -38,11 +39,44 @@ def require_holdout_validation(record: TrainingRun, name: str) -> None:
             f"El entrenamiento '{name}' usa imágenes de test: el test solo se usa para evaluar al final.")
 
 
-def cross_entropy(scores: np.ndarray, labels: np.ndarray) -> float:
-    """Keras' categorical cross-entropy of ``scores`` for class ``labels``, averaged."""
-    probabilities = scores / scores.sum(axis=1, keepdims=True)
-    chosen = np.clip(probabilities[np.arange(len(labels)), labels], EPSILON, 1 - EPSILON)
-    return float(-np.log(chosen.astype(np.float64)).mean())
+def keras_loss(model, images: np.ndarray, labels: np.ndarray, name: str) -> float:
+    """The model's categorical cross-entropy on ``images``, computed as Keras' ``evaluate`` does.
+
+    Keras takes the log-softmax of the logits when the output is a softmax
+    (a Dense layer's activation or a softmax layer), and clips probabilities
+    to (1e-7, 1 - 1e-7) otherwise: the two differ for confident mistakes.
+    """
+    logits = _logits(model, images)
+    if logits is None:
+        scores = model_scores(model, images, name)
+        chosen = np.clip((scores / scores.sum(axis=1, keepdims=True))[np.arange(len(labels)), labels], EPSILON, 1 - EPSILON)
+        return float(-np.log(chosen.astype(np.float64)).mean())
+    logits = logits.astype(np.float64)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-log_softmax[np.arange(len(labels)), labels].mean())
+
+
+def _logits(model, images: np.ndarray) -> np.ndarray | None:
+    """The inputs of the model's final softmax, or None when its output is no softmax of a layer's output."""
+    last = model.layers[-1] if isinstance(model, keras.Model) and model.layers else None
+    dense_softmax = isinstance(last, keras.layers.Dense) and activation_name(last.activation) == "softmax"
+    if not (dense_softmax or isinstance(last, (keras.layers.Softmax, keras.layers.Activation))
+            and activation_name(last) == "softmax"):
+        return None
+    for shape in input_shapes(images):
+        try:
+            features = np.asarray(keras.Model(model.inputs, last.input).predict(
+                images.reshape(-1, *shape), batch_size=1024, verbose=0))
+            break
+        except Exception:
+            continue
+    else:
+        return None
+    if not dense_softmax:
+        return features
+    kernel, *bias = (np.asarray(weight, dtype=np.float32) for weight in last.get_weights())
+    return features.astype(np.float32) @ kernel + (bias[0] if bias else 0)
 
 
 def _number(value, what: str) -> float:
@@ -65,9 +99,9 @@ def check_evaluation(model, history, figures, predictions, *, model_name: str = 
             "evaluacion debe tener las claves 'train_accuracy', 'test_loss' y 'test_accuracy'.")
     ref = pool()
     scores = model_scores(model, ref.x_test / 255.0, model_name)
-    test_loss = cross_entropy(scores, ref.y_test)
+    loss = keras_loss(model, ref.x_test / 255.0, ref.y_test, model_name)
     test_accuracy = float((scores.argmax(axis=1) == ref.y_test).mean())
-    require(math.isclose(_number(figures["test_loss"], "evaluacion['test_loss']"), test_loss, rel_tol=LOSS_TOLERANCE)
+    require(math.isclose(_number(figures["test_loss"], "evaluacion['test_loss']"), loss, rel_tol=LOSS_TOLERANCE)
             and _agrees(_number(figures["test_accuracy"], "evaluacion['test_accuracy']"), test_accuracy, len(ref.y_test)),
             f"evaluacion['test_loss'] y evaluacion['test_accuracy'] no son la pérdida y la exactitud de {model_name} "
             "en el conjunto de test: usa model.evaluate(x_test, y_test).")

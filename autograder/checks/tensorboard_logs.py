@@ -44,8 +44,8 @@ def check_tensorboard_run(history, *, history_name: str = "historia_tb") -> None
             f"El callback TensorBoard de {history_name} debe guardar histogramas de los pesos en cada época "
             "(histogram_freq=1).")
     log = record.tensorboard[0]
-    require(log.inside, f"La carpeta de registros de TensorBoard de {history_name} ('{log.log_dir}') debe estar "
-                        "dentro de la carpeta del cuaderno, para que el corrector pueda leerla.")
+    require(log.inside, f"La carpeta de registros de TensorBoard de {history_name} debe estar dentro de la carpeta "
+                        "del cuaderno (por ejemplo LOG_DIR), para que el corrector pueda leerla.")
     runs = read_log(log)
     train, validation = runs.get("train", {}), runs.get("validation", {})
     missing = "Los registros de TensorBoard de {name} no tienen {what} de cada época (¿se han borrado o movido?)."

@@ -30,13 +30,26 @@ def inside_notebook_folder(path) -> bool:
     return there == here or there.startswith(here + os.sep)
 
 
+_present_at_start: frozenset[str] = frozenset()
+
+
+def ignore_existing_event_files() -> None:
+    """Event files already in the notebook's folder when the kernel starts (left by the student's earlier
+    sessions) are not evidence of this run: ``event_files`` leaves them out from now on."""
+    global _present_at_start
+    _present_at_start = frozenset(_realpath(_join(folder, name)) for folder, _, names in _walk(_getcwd())
+                                  for name in names if name.startswith(PREFIX))
+
+
 def event_files(root) -> frozenset[str]:
-    """Paths, relative to ``root``, of the event files under it; none if it is outside the notebook's folder."""
+    """Paths, relative to ``root``, of the event files this run wrote under it; none if it is outside the
+    notebook's folder."""
     if not inside_notebook_folder(root):
         return frozenset()
     found = set()
     for folder, _, names in _walk(str(root)):
-        found.update(_relpath(_join(folder, name), str(root)) for name in names if name.startswith(PREFIX))
+        found.update(_relpath(_join(folder, name), str(root)) for name in names
+                     if name.startswith(PREFIX) and _realpath(_join(folder, name)) not in _present_at_start)
         if len(found) > MAX_FILES:
             break
     return frozenset(sorted(found)[:MAX_FILES])

@@ -39,7 +39,8 @@ import keras
 import numpy as np
 
 from autograder.kernel import fit_log
-from autograder.kernel.event_files import copy_event_files, event_files, inside_notebook_folder
+from autograder.kernel.event_files import (copy_event_files, event_files, ignore_existing_event_files,
+                                           inside_notebook_folder)
 from autograder.kernel.tuner_snapshot import keras_tuner_classes, tuner_snapshot
 from autograder.kernel.layout import (CALL_FILE, DROP_BOX_ENV, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, MODEL_FILE,
                                       OBJECT_PREFIX, STAGING_ENV, cell_key)
@@ -177,6 +178,7 @@ verify = Recorder(os.environ.get(DROP_BOX_ENV) or _join(os.getcwd(), EVIDENCE_DI
 
 def start_recording(ipython) -> None:
     """In the student's kernel: hand every fit over as it returns, and keep ``verify`` told which cell runs."""
+    ignore_existing_event_files()
     _LOG.on_fit_returned = verify.fit_returned
     ipython.events.register("pre_run_cell", lambda info: verify.running(info.raw_cell or ""))
 

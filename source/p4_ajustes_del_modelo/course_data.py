@@ -1,0 +1,1 @@
+../../autograder/course_data.py

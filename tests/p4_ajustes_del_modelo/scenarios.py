@@ -1,0 +1,172 @@
+"""Scenario submissions of p4_ajustes_del_modelo (see ``tests/scenarios.py``).
+
+Each mistake is the reference solution's cell with one change, as a student
+would make it (most are named in the assignment's text); the honest
+alternative is written from scratch with other names, the functional API and
+other spellings of the same techniques.
+"""
+
+from functools import partial
+
+from tests import scenarios
+from tests.scenarios import Scenario, Table
+
+ASSIGNMENT = "p4_ajustes_del_modelo"
+ALL_TESTS = frozenset({
+    "test_evaluacion", "test_autoevaluacion_1", "test_mejor_epoca", "test_reentrenamiento", "test_autoevaluacion_2",
+    "test_l2", "test_l1", "test_descarte", "test_autoevaluacion_3", "test_tensorboard", "test_batchnorm",
+    "test_autoevaluacion_4", "test_rejilla", "test_mejor_combinacion", "test_exactitud_final",
+})
+changed = partial(scenarios.changed, ASSIGNMENT)
+
+ALTERNATIVE = {
+    "ejercicio_1": """
+from keras import layers
+
+
+def red(capas_extra=(), regularizador=None, unidades=512):
+    entradas = keras.Input(shape=(784,))
+    x = entradas
+    for _ in range(2):
+        x = layers.Dense(unidades, activation="relu", kernel_regularizer=regularizador)(x)
+        for capa in capas_extra:
+            x = capa()(x)
+    modelo = keras.Model(entradas, layers.Dense(10, activation="softmax")(x))
+    modelo.compile(optimizer=keras.optimizers.RMSprop(), loss="categorical_crossentropy", metrics=["accuracy"])
+    return modelo
+
+
+def ajusta(modelo, epocas=EPOCHS, **opciones):
+    return modelo.fit(x=x_train, y=y_train, epochs=epocas, batch_size=BATCH_SIZE, validation_data=(x_val, y_val),
+                      verbose=0, **opciones)
+
+
+modelo_base = red()
+historia_base = ajusta(modelo_base)
+perdida, exactitud = modelo_base.evaluate(x_test, y_test, verbose=0)
+evaluacion = {"train_accuracy": modelo_base.evaluate(x_train, y_train, verbose=0)[1], "test_loss": perdida,
+              "test_accuracy": exactitud}
+predicciones = modelo_base.predict(x_nuevos, verbose=0)
+""",
+    "ejercicio_2": """
+dibuja_curvas({"base": historia_base})
+perdidas_val = np.array(historia_base.history["val_loss"])
+mejor_epoca = historia_base.epoch[perdidas_val.argmin()] + 1
+modelo_optimo = red()
+historia_optima = ajusta(modelo_optimo, epocas=mejor_epoca)
+""",
+    "ejercicio_3": """
+modelo_l2 = red(regularizador=regularizers.L2(0.001))
+historia_l2 = ajusta(modelo_l2)
+modelo_l1 = red(regularizador=regularizers.L1L2(l1=0.001, l2=0.001))
+historia_l1 = ajusta(modelo_l1)
+""",
+    "ejercicio_4": """
+modelo_dropout = red(capas_extra=[lambda: layers.Dropout(0.3)])
+historia_dropout = ajusta(modelo_dropout)
+""",
+    "ejercicio_5": """
+import datetime
+
+carpeta_tb = os.path.join(LOG_DIR, "fit", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
+modelo_tb = red(capas_extra=[lambda: layers.Dropout(0.3)])
+historia_tb = ajusta(modelo_tb, callbacks=[keras.callbacks.TensorBoard(log_dir=carpeta_tb, histogram_freq=1,
+                                                                       write_graph=False)])
+""",
+    "ejercicio_6": """
+modelo_batchnorm = red(capas_extra=[layers.BatchNormalization])
+historia_batchnorm = ajusta(modelo_batchnorm)
+""",
+    "ejercicio_7": """
+import itertools
+
+HP_NEURONAS = hp.HParam("neuronas", hp.Discrete([256, 512]))
+HP_TASA = hp.HParam("tasa", hp.Discrete([0.3, 0.5]))
+resultados = []
+for i, (neuronas, tasa) in enumerate(itertools.product(HP_NEURONAS.domain.values, HP_TASA.domain.values)):
+    with tf.summary.create_file_writer(f"{HPARAMS_DIR}/run-{i}").as_default():
+        hp.hparams({"neuronas": neuronas, "tasa": tasa})
+        modelo = red(capas_extra=[lambda: layers.Dropout(tasa)], unidades=neuronas)
+        historia = ajusta(modelo)
+        tf.summary.scalar("val_accuracy", historia.history["val_accuracy"][-1], step=1)
+        tf.summary.scalar("val_loss", historia.history["val_loss"][-1], step=1)
+    resultados.append((historia.history["val_accuracy"][-1], {"neuronas": neuronas, "tasa": tasa}, modelo, historia))
+_, mejor_combinacion, mejor_modelo, mejor_historia = max(resultados, key=lambda resultado: resultado[0])
+test_mejor = mejor_modelo.evaluate(x_test, y_test, verbose=0)[1]
+""",
+    "ejercicio_8": """
+modelo_final, historia_final = mejor_modelo, mejor_historia
+""",
+}
+
+L2_ON_ONE_LAYER = """modelo_l2 = keras.Sequential([
+    keras.Input(shape=(input_dim,)),
+    keras.layers.Dense(512, activation="relu", kernel_regularizer=regularizers.l2(0.001)),
+    keras.layers.Dense(512, activation="relu"),
+    keras.layers.Dense(num_classes, activation="softmax"),
+])
+modelo_l2.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])"""
+
+SCENARIOS = {
+    "solucion": Scenario(lost=frozenset()),
+    "sin_cambios": Scenario(lost=ALL_TESTS, answered=False),
+    "otra_solucion_correcta": Scenario(lost=frozenset(), patches=ALTERNATIVE),
+    "evaluacion_con_validacion": Scenario(
+        lost=frozenset({"test_evaluacion"}),
+        says="en el conjunto de test",
+        patches=changed("ejercicio_1", ("modelo_base.evaluate(x_test, y_test, verbose=0)",
+                                        "modelo_base.evaluate(x_val, y_val, verbose=0)")),
+    ),
+    "epoca_de_entrenamiento": Scenario(
+        lost=frozenset({"test_mejor_epoca"}),
+        says="pérdida de validación de historia_base es mínima",
+        patches=changed("ejercicio_2", ('np.argmin(historia_base.history["val_loss"])',
+                                        'np.argmin(historia_base.history["loss"])')),
+    ),
+    "reentrenamiento_continuado": Scenario(
+        lost=frozenset({"test_reentrenamiento"}),
+        says="modelo nuevo",
+        patches=changed("ejercicio_2", ("modelo_optimo = construir_red()", "modelo_optimo = modelo_base")),
+    ),
+    "l2_en_una_capa": Scenario(
+        lost=frozenset({"test_l2"}),
+        says="en cada capa Dense oculta",
+        patches=changed("ejercicio_3", ("modelo_l2 = construir_red(regularizador=regularizers.l2(0.001))",
+                                        L2_ON_ONE_LAYER)),
+    ),
+    "descarte_09": Scenario(
+        lost=frozenset({"test_descarte"}),
+        says="una tasa entre 0.2 y 0.5",
+        patches=changed("ejercicio_4", ("construir_red(descarte=0.5)", "construir_red(descarte=0.9)")),
+    ),
+    # Nothing is written under LOG_DIR, so the visible check speaks first; the hidden one's sentence for a
+    # log folder outside the notebook's is tested on its own in tests/test_checks_tensorboard_logs.py.
+    "tensorboard_fuera": Scenario(
+        lost=frozenset({"test_tensorboard"}),
+        says="el callback TensorBoard debe escribir dentro de ella",
+        patches=changed("ejercicio_5", ('log_dir=os.path.join(LOG_DIR, "descarte")',
+                                        'log_dir=os.path.join(tempfile.gettempdir(), "registros")'),
+                        before="import tempfile\n\n"),
+    ),
+    # The TensorFlow HParams tutorial's way: each combination scored, and chosen, on the test set.
+    "mejor_en_test": Scenario(
+        lost=frozenset({"test_rejilla", "test_mejor_combinacion"}),
+        says="nunca con el test",
+        patches=changed("ejercicio_7", ("val_loss, val_accuracy = modelo.evaluate(x_val, y_val, verbose=0)",
+                                        "val_loss, val_accuracy = modelo.evaluate(x_test, y_test, verbose=0)")),
+    ),
+    "respuesta_incorrecta": Scenario(
+        lost=frozenset({"test_autoevaluacion_2"}),
+        says="La capacidad de computación no influye",
+        patches={"autoevaluacion_2": "respuesta_2 = 2"},
+    ),
+    "bajo_umbral": Scenario(
+        lost=frozenset({"test_exactitud_final"}),
+        says="no llega al mínimo exigido",
+        patches=changed("ejercicio_8", ("modelo_final, historia_final = mejor_modelo, mejor_historia",
+                                        "modelo_final = construir_red(descarte=0.5)\n"
+                                        "historia_final = entrenar(modelo_final, epochs=1)")),
+    ),
+}
+
+TABLE = Table(ASSIGNMENT, 13.0, SCENARIOS)
