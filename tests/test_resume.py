@@ -19,7 +19,7 @@ from autograder.pipeline.grading import grade
 from tests.conftest import cell_scores, make_course, submit
 from tests.scenarios import tables
 
-P1, P2, _ = tables()
+P1, P2, *_ = tables()
 ASSIGNMENT = P2.assignment
 UNANSWERED = P2.notebook("sin_cambios").read_text(encoding="utf-8")  # the cheapest notebook that runs
 BROKEN = P1.notebook("cuaderno_roto").read_text(encoding="utf-8")
