@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder import course_data
 from autograder.checks.evidence import require_model
-from autograder.checks.failure import CheckFailed, require
+from autograder.checks.failure import require
 from autograder.checks.reference import pool, reference, training_images
 from autograder.checks.regularization import final_record
 from autograder.checks.splits import require_validation_split
@@ -18,22 +18,24 @@ SPLIT_NAMES = {"valid": "validación", "test": "test"}
 VARIABLES = {"valid": "X_valid_final", "test": "X_test_final"}
 
 
-def input_shapes(images: np.ndarray) -> list[tuple]:
-    """The shapes a model may take one of ``images`` in: as it is, flattened, or with a channel axis."""
-    return list(dict.fromkeys([images.shape[1:], (int(np.prod(images.shape[1:])),), (*images.shape[1:], 1)]))
+def predict_reshaped(model, images: np.ndarray) -> np.ndarray | None:
+    """``model.predict`` of ``images`` as they are, flattened or with a channel axis (the first shape the
+    model takes); None if it takes none."""
+    shapes = [images.shape[1:], (int(np.prod(images.shape[1:])),), (*images.shape[1:], 1)]
+    for shape in dict.fromkeys(shapes):
+        try:
+            return np.asarray(model.predict(images.reshape(-1, *shape), batch_size=1024, verbose=0))
+        except Exception:
+            continue
+    return None
 
 
 def model_scores(model, images: np.ndarray, name: str = "final_model") -> np.ndarray:
     """The 10 class scores ``model`` gives each of ``images``, images reshaped to the model's input."""
-    model = require_model(model, name)
-    for shape in input_shapes(images):
-        try:
-            scores = np.asarray(model.predict(images.reshape(-1, *shape), batch_size=1024, verbose=0))
-        except Exception:
-            continue
-        require(scores.shape == (len(images), 10), f"{name} debe dar 10 valores (uno por clase) por imagen.")
-        return scores
-    raise CheckFailed(f"{name} no puede clasificar las imágenes (comprueba la forma de su entrada).")
+    scores = predict_reshaped(require_model(model, name), images)
+    require(scores is not None, f"{name} no puede clasificar las imágenes (comprueba la forma de su entrada).")
+    require(scores.shape == (len(images), 10), f"{name} debe dar 10 valores (uno por clase) por imagen.")
+    return scores
 
 
 def model_accuracy(model, images: np.ndarray, labels: np.ndarray, name: str = "final_model") -> float:

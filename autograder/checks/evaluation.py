@@ -12,7 +12,7 @@ import math
 import keras
 import numpy as np
 
-from autograder.checks.accuracy import SPLITS, input_shapes, model_accuracy, model_scores, require_minimum
+from autograder.checks.accuracy import SPLITS, model_accuracy, model_scores, predict_reshaped, require_minimum
 from autograder.checks.evidence import TrainingRun, kernel_id, require_model, training_record
 from autograder.checks.failure import CheckFailed, require
 from autograder.checks.reference import pool, training_images
@@ -64,16 +64,8 @@ def _logits(model, images: np.ndarray) -> np.ndarray | None:
     if not (dense_softmax or isinstance(last, (keras.layers.Softmax, keras.layers.Activation))
             and activation_name(last) == "softmax"):
         return None
-    for shape in input_shapes(images):
-        try:
-            features = np.asarray(keras.Model(model.inputs, last.input).predict(
-                images.reshape(-1, *shape), batch_size=1024, verbose=0))
-            break
-        except Exception:
-            continue
-    else:
-        return None
-    if not dense_softmax:
+    features = predict_reshaped(keras.Model(model.inputs, last.input), images)
+    if features is None or not dense_softmax:
         return features
     kernel, *bias = (np.asarray(weight, dtype=np.float32) for weight in last.get_weights())
     return features.astype(np.float32) @ kernel + (bias[0] if bias else 0)
