@@ -9,9 +9,15 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e ".[test]"
 	touch $@
 
-.PHONY: demo test
+.PHONY: demo test browser
 demo: $(VENV)/.installed
 	$(VENV)/bin/autograder demo
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed browser
 	$(VENV)/bin/python -m pytest
+
+# tests/test_formgrader.py drives the formgrader with Debian's headless Chromium and its driver
+# (installed as root where missing; no browser is downloaded from elsewhere).
+browser:
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)

@@ -38,12 +38,37 @@ def _grade(args) -> None:
     print(f"Calificaciones en {Path(args.curso).resolve() / 'calificaciones' / (args.practica + '.csv')}")
 
 
+def _feedback(args) -> None:
+    from autograder.pipeline.feedback import regenerate_feedback
+
+    written = regenerate_feedback(root=args.curso, assignment=args.practica, students=args.alumno)
+    print(f"Retroalimentación escrita de nuevo para {len(written)} entregas en {Path(args.curso).resolve() / 'feedback'}")
+
+
 def _demo(args) -> None:
     from autograder.pipeline.demo import demo
     from autograder.pipeline.report import score_table
 
     for assignment, results in demo(root=args.curso, profile=args.perfil).items():
         print(score_table(assignment, results))
+
+
+def _collect(args) -> None:
+    from autograder.pipeline.moodle_collection import collect_moodle_zip
+
+    collection = collect_moodle_zip(
+        root=args.curso, assignment=args.practica, submissions_zip=args.entregas, worksheet=args.participantes, key=args.clave,
+    )
+    print("\n".join(collection.lines))
+    print(f"Informe de la recogida en {collection.report}")
+
+
+def _give_back(args) -> None:
+    from autograder.pipeline.moodle_upload import write_moodle_return
+
+    result = write_moodle_return(root=args.curso, assignment=args.practica)
+    print("\n".join([*result.notes, f"Hoja de calificaciones para Moodle: {result.worksheet}",
+                     f"Retroalimentación para Moodle (ZIP): {result.feedback_zip}"]))
 
 
 def _calibrate(args) -> None:
@@ -77,9 +102,25 @@ def parser() -> argparse.ArgumentParser:
     grading.add_argument("--planificador", metavar="DIRECCIÓN", help="corrige en un clúster de Dask ya en marcha: la dirección de su planificador, p. ej. tcp://host:8786")
     grading.set_defaults(run=_grade)
 
+    feedback = commands.add_parser("retroalimentacion", help="escribe de nuevo la retroalimentación tras la corrección manual (sin ejecutar nada) y exporta las notas")
+    feedback.add_argument("practica")
+    feedback.add_argument("--alumno", nargs="+", help="solo estos alumnos")
+    feedback.set_defaults(run=_feedback)
+
     demo = commands.add_parser("demo", help="publica las prácticas y corrige las entregas de ejemplo de examples/")
     demo.add_argument("--perfil", default="rapido", **profile)
     demo.set_defaults(run=_demo)
+
+    collection = commands.add_parser("recoger", help="coloca en submitted/ las entregas del ZIP de Moodle («Descargar todas las entregas»)")
+    collection.add_argument("practica")
+    collection.add_argument("entregas", type=Path, help="el ZIP que descarga Moodle")
+    collection.add_argument("--participantes", type=Path, required=True, metavar="HOJA.csv", help="la hoja de calificaciones de la tarea en Moodle")
+    collection.add_argument("--clave", choices=["usuario", "email"], help="identifica a cada alumno por su nombre de usuario (por defecto, si la hoja lo trae) o su email")
+    collection.set_defaults(run=_collect)
+
+    give_back = commands.add_parser("devolver", help="prepara para Moodle la hoja de calificaciones y el ZIP de retroalimentación")
+    give_back.add_argument("practica")
+    give_back.set_defaults(run=_give_back)
 
     calibration = commands.add_parser("calibrar", help="mide la exactitud de la solución con varias semillas (umbrales)")
     calibration.add_argument("practica")

@@ -352,7 +352,7 @@ def measure_plain(scratch: Path, submissions: list[Submission]) -> PlainRun:
 # last merge, the CSV, moodle.csv and the report. Wrapped here by the names grade() looks up in its module.
 MERGE_STEPS = ("merge_results", "zero_submission")
 RECORD_STEP = "_record"
-BATCH_STEPS = ("write_grades_csv", "write_moodle_csv", "write_report")
+BATCH_STEPS = ("write_grades_csv", "write_moodle_csv", "write_class_report", "write_similarity_report")
 
 
 @dataclass

@@ -71,6 +71,37 @@ def course(tmp_path) -> Path:
     return make_course(tmp_path / "curso")
 
 
+GRADED_ASSIGNMENT, GRADED_STUDENT = "p1_normalizacion", "ana"
+
+
+@pytest.fixture(scope="session")
+def graded_course(tmp_path_factory) -> Path:
+    """A course with one real submission graded (examples/p1_normalizacion/ana: every check passes, open
+    answers still to grade by hand). Tests that change it work on a ``copy_course``."""
+    from autograder.pipeline.grading import grade  # imports TensorFlow: only for the tests that grade
+
+    course = make_course(tmp_path_factory.mktemp("corregido") / "curso")
+    example = ROOT / "examples" / GRADED_ASSIGNMENT / f"{GRADED_STUDENT}.ipynb"
+    submit(course, GRADED_ASSIGNMENT, GRADED_STUDENT, example.read_text(encoding="utf-8"))
+    grade(root=course, assignment=GRADED_ASSIGNMENT, profile="rapido", workers=1, progress=lambda line: None)
+    return course
+
+
+def copy_course(course: Path, target: Path) -> Path:
+    """A copy of a course folder, gradebook included, to change without touching the original."""
+    return Path(shutil.copytree(course, target / "curso", symlinks=True))
+
+
+def feedback_html(course: Path, student: str = GRADED_STUDENT, assignment: str = GRADED_ASSIGNMENT) -> str:
+    return (course / "feedback" / student / assignment / f"{assignment}.html").read_text(encoding="utf-8")
+
+
+def answer_panel(html: str, grade_id: str) -> str:
+    """The feedback's panel of the answer cell ``grade_id``: its heading (points), text and comments."""
+    start = html.index(f'<a name="{grade_id}"></a>')
+    return html[start:html.index('<div class="cell', start)]
+
+
 def hand_over(drop_box: Path, source: str, check: str, *args, **kwargs) -> Path:
     """What the kernel hands over when the hidden cell ``source`` calls ``verify.<check>(...)`` after this
     process's fits (each fit's record, then the call), in ``drop_box``; the call's folder."""

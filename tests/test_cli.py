@@ -8,7 +8,7 @@ from autograder.cli import main, parser
 def test_every_job_has_one_command():
     """Does the CLI offer one command per job?"""
     commands = parser()._subparsers._group_actions[0].choices
-    assert set(commands) == {"publicar", "soluciones", "corregir", "demo", "calibrar"}
+    assert set(commands) == {"publicar", "soluciones", "corregir", "retroalimentacion", "recoger", "devolver", "demo", "calibrar"}
 
 
 def test_publishing_prints_where_the_release_went(course, capsys):
@@ -44,3 +44,9 @@ def test_grading_passes_the_cluster_options_on(course, monkeypatch, capsys):
     assert main(["--curso", str(course), "corregir", "p1_normalizacion", "--planificador", "tcp://nodo:8786"]) == 0
     assert [(call["workers"], call["scheduler"]) for call in calls] == [(3, None), (None, "tcp://nodo:8786")]
     assert "Calificaciones de p1_normalizacion" in capsys.readouterr().out
+
+
+def test_feedback_without_graded_submissions_is_a_spanish_error(course, capsys):
+    """Does `autograder retroalimentacion` on an assignment nobody was graded for fail with a Spanish message?"""
+    assert main(["--curso", str(course), "retroalimentacion", "p1_normalizacion"]) == 2
+    assert "No hay entregas corregidas de p1_normalizacion" in capsys.readouterr().err

@@ -100,3 +100,15 @@ def test_a_grade_marked_by_hand_before_is_flagged_for_review_when_regraded(cours
         merge_results(gradebook=course_gradebook, assignment=ASSIGNMENT, student="bea", results=autograde(private, "bea", 2.0))
     grade = course_gradebook.find_grade("test", NOTEBOOK, ASSIGNMENT, "bea")
     assert (grade.auto_score, grade.manual_score, grade.needs_manual_grade) == (2.0, 1.5, True)
+
+
+def test_the_manual_comment_and_extra_credit_reach_the_private_gradebook(course_gradebook, tmp_path):
+    """Does a regrading task see the formgrader's comment and extra credit, so that its feedback shows them?"""
+    with private_gradebook(course_gradebook, tmp_path, "eva") as private:
+        merge_results(gradebook=course_gradebook, assignment=ASSIGNMENT, student="eva", results=autograde(private, "eva", 0.0))
+    course_gradebook.find_comment("respuesta", NOTEBOOK, ASSIGNMENT, "eva").manual_comment = "Bien razonado."
+    course_gradebook.find_grade("respuesta", NOTEBOOK, ASSIGNMENT, "eva").extra_credit = 0.5
+    course_gradebook.db.commit()
+    with private_gradebook(course_gradebook, tmp_path, "eva") as private:
+        assert private.find_comment("respuesta", NOTEBOOK, ASSIGNMENT, "eva").comment == "Bien razonado."
+        assert private.find_grade("respuesta", NOTEBOOK, ASSIGNMENT, "eva").extra_credit == 0.5

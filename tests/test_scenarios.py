@@ -147,11 +147,11 @@ def test_grades_are_exported_for_moodle(graded, assignment):
 
 @pytest.mark.parametrize("assignment", TABLES)
 def test_the_report_has_a_histogram_and_a_summary(graded, assignment):
-    """Are the score histogram (a PNG) and the summary table written, counting every submission?"""
+    """Are the score histogram (a PNG) and the class report's summary written, counting every submission?"""
     course, results, _ = graded(assignment)
     folder = course / "calificaciones"
     assert (folder / f"{assignment}_histograma.png").read_bytes().startswith(b"\x89PNG")
-    summary = (folder / f"{assignment}_resumen.md").read_text(encoding="utf-8")
-    assert f"| entregas | {len(results)} |" in summary
+    summary = (folder / f"{assignment}_informe.html").read_text(encoding="utf-8")
+    assert f"<td>entregas</td><td>{len(results)}</td>" in summary
     failed = sum(1 for result in results.values() if result.failure)
-    assert f"| no corregibles (0 puntos) | {failed} |" in summary
+    assert f"<td>no corregibles en esta corrección (0 puntos)</td><td>{failed}</td>" in summary

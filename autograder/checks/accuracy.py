@@ -7,6 +7,7 @@ import numpy as np
 from autograder import course_data
 from autograder.checks.evidence import require_model
 from autograder.checks.failure import require
+from autograder.checks.measured import record_accuracy
 from autograder.checks.reference import pool, reference, training_images
 from autograder.checks.regularization import final_record
 from autograder.checks.splits import require_validation_split
@@ -79,6 +80,7 @@ def final_net_accuracy(model, history, split: str) -> float:
 
 def require_minimum(accuracy: float, *, split: str, assignment: str, what: str = "final_model") -> None:
     minimum = THRESHOLDS[assignment][course_data.profile()][split]
+    record_accuracy(value=accuracy, split=SPLIT_NAMES[split], minimum=minimum, of=what)
     require(
         accuracy >= minimum,
         f"La exactitud de {what} en {SPLIT_NAMES[split]} ({accuracy:.4f}) no llega al mínimo exigido.",

@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 
 from autograder import course_data
-from autograder.checks import (accuracy, callbacks, evaluation, measures, models, normalization, quiz, reference,
-                               regularization, search, splits, techniques, tensorboard_logs, variants)
+from autograder.checks import (accuracy, callbacks, evaluation, measured, measures, models, normalization, quiz,
+                               reference, regularization, search, splits, techniques, tensorboard_logs, variants)
 from autograder.checks.evidence import load_call
 from autograder.checks.failure import CheckFailed
 
@@ -50,8 +50,11 @@ NOTHING_HANDED_OVER = (
 
 
 def judge(evidence: Path, plan: list[dict]) -> dict[str, dict]:
-    """``{cell: {"reason": str | None, "values": [...]}}`` for every cell of the plan."""
-    return {cell["cell"]: _judge_cell(evidence, cell) for cell in plan}
+    """``{cell: {"reason": str | None, "values": [...], "measured": [...]}}`` for every cell of the plan.
+
+    ``measured``: the figures the cell's checks recorded on the way (``autograder.checks.measured``).
+    """
+    return {cell["cell"]: {**_judge_cell(evidence, cell), "measured": measured.take()} for cell in plan}
 
 
 def _judge_cell(evidence: Path, cell: dict) -> dict:

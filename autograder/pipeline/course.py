@@ -37,7 +37,7 @@ def load_config(root: Path) -> Config:
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.solution_directory = "solutions"
     config.GenerateFeedback.preprocessors = [
-        "nbgrader.preprocessors.GetGrades",
+        "autograder.pipeline.preprocessors.GetGradesWithPending",
         "autograder.pipeline.preprocessors.StripHiddenTests",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     ]

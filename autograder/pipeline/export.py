@@ -14,7 +14,7 @@ COLUMNS = [
 
 
 def write_grades_csv(config, assignment: str, results, path: Path) -> Path:
-    """One row per submission in the gradebook; ``results`` adds this run's failure reasons."""
+    """One row per submission in the gradebook; ``results`` (each with ``student`` and ``failure``) adds the failure reasons."""
     failures = {result.student: result.failure for result in results if result.failure}
     with open_gradebook(config) as gradebook:
         rows = [

@@ -8,6 +8,7 @@ from typing import Callable
 
 from nbgrader.api import MissingEntry
 
+from autograder.pipeline.class_report import write_class_report
 from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook
 from autograder.pipeline.export import write_grades_csv
 from autograder.pipeline.failures import write_failure_feedback, zero_submission
@@ -16,8 +17,8 @@ from autograder.pipeline.moodle import write_moodle_csv
 from autograder.pipeline.parallel import dask_client, run_each
 from autograder.pipeline.private_gradebook import assignment_gradebook, merge_results, quiet_gradebook, student_record
 from autograder.pipeline.progress import FEEDBACK_MISSING, Progress
+from autograder.pipeline.similarity import write_similarity_report
 from autograder.pipeline.state import graded_state, save_state
-from autograder.pipeline.summary import write_report
 from autograder.pipeline.views import release
 
 __all__ = ["FEEDBACK_MISSING", "StudentGrade", "grade", "submitted_students"]
@@ -61,7 +62,7 @@ def grade(
     cannot grade (broken notebook, dead kernel, crashed task) scores 0 with a
     Spanish reason in its feedback; the batch goes on. Writes
     ``feedback/<student>/<assignment>/`` and, in ``calificaciones/``, the
-    assignment's CSV, its histogram and summary, and ``moodle.csv`` (every
+    assignment's CSV, its class report, its similarity hint and ``moodle.csv`` (every
     assignment of the gradebook, for Moodle's grade import).
 
     Resumable: a submission graded before with the same notebook and profile
@@ -79,7 +80,8 @@ def grade(
     tracker, results = Progress(total=len(students), to_grade=len(pending), emit=progress), {}
     for student in students:
         if states[student] is not None:
-            results[student] = _recorded_grade(config, assignment, student, 0.0, failure=states[student]["motivo"])
+            seconds, failure = states[student].get("segundos", 0.0), states[student]["motivo"]
+            results[student] = _recorded_grade(config, assignment, student, seconds, failure=failure)
             tracker.report(results[student], graded_now=False)
     if pending:
         jobs = _jobs(root, config, assignment, pending, profile)
@@ -94,7 +96,8 @@ def grade(
     grades = root / "calificaciones"
     write_grades_csv(config, assignment, results, grades / f"{assignment}.csv")
     write_moodle_csv(config, grades / "moodle.csv")
-    write_report(config, assignment, results, grades)
+    write_class_report(config, assignment, results, grades)
+    write_similarity_report(root, assignment, submitted_students(root, assignment), grades)
     return results
 
 
@@ -138,7 +141,8 @@ def _record(root: Path, config, assignment: str, profile: str, graded: GradedSub
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(graded.log, encoding="utf-8")
     if not (graded.feedback_missing or graded.crashed):  # otherwise the next run tries again
-        save_state(root, assignment, graded.student, profile=profile, digest=graded.digest, failure=graded.failure)
+        save_state(root, assignment, graded.student, profile=profile, digest=graded.digest, failure=graded.failure,
+                   seconds=graded.seconds)
     return _recorded_grade(config, assignment, graded.student, graded.seconds, graded.failure, graded.feedback_missing)
 
 

@@ -13,10 +13,11 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.converters import Autograde
 
 from autograder.pipeline.course import CONFIG_FILE, kernel_environment, load_config, open_gradebook, run_nbgrader
 from autograder.pipeline.failures import failure_reason
+from autograder.pipeline.feedback import GenerateFeedbackPage
 from autograder.pipeline.private_gradebook import add_student_record, autograded_results, quiet_gradebook
 from autograder.pipeline.state import submission_digest
 
@@ -36,7 +37,7 @@ class GradedSubmission:
 def grade_submission(
     *, root: str, assignment: str, student: str, profile: str, gradebook: bytes, record: dict
 ) -> GradedSubmission:
-    """nbgrader's Autograde and GenerateFeedback for one submission.
+    """nbgrader's Autograde and GenerateFeedback (the HTML alone) for one submission.
 
     ``gradebook`` is an ``assignment_gradebook`` and ``record`` the student's
     ``student_record``: together, the private gradebook the task grades in.
@@ -52,7 +53,7 @@ def grade_submission(
         result = run_nbgrader(config, Autograde, assignment=assignment, student=student, force=True, create_student=True)
         if not result["success"]:
             return GradedSubmission(student, time.monotonic() - started, digest, failure=failure_reason(result), log=_log(result))
-        feedback = run_nbgrader(config, GenerateFeedback, assignment=assignment, student=student, force=True)
+        feedback = run_nbgrader(config, GenerateFeedbackPage, assignment=assignment, student=student, force=True)
         with open_gradebook(config) as opened:
             results = autograded_results(gradebook=opened, assignment=assignment, student=student)
     return GradedSubmission(

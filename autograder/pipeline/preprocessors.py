@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nbgrader import utils
-from nbgrader.preprocessors import ClearHiddenTests
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 from autograder.checks.failure import CheckFailed
 
@@ -24,5 +24,35 @@ class StripHiddenTests(ClearHiddenTests):
         if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
             for output in cell.outputs:
                 if output.output_type == "error" and output.ename != CheckFailed.__name__:
-                    output.traceback = [f"{output.ename}: {output.evalue or NO_MESSAGE}"]
+                    output.traceback = [shown_error(output)]
         return cell, resources
+
+
+def shown_error(output) -> str:
+    """The sentence the feedback shows for an error output of a test cell."""
+    if output.ename == CheckFailed.__name__:
+        return output.evalue
+    return f"{output.ename}: {output.evalue or NO_MESSAGE}"
+
+
+class GetGradesWithPending(GetGrades):
+    """nbgrader's GetGrades, also telling the feedback which answers still wait for manual grading.
+
+    An answer waits when the gradebook needs a manual grade for it and none was
+    given yet: its 0 points are no grade. (An unanswered question is scored 0
+    at once; a regraded answer keeps the manual score it had.) Such a cell gets
+    ``metadata.nbgrader.pending``, and ``resources.nbgrader.pending_points``
+    adds up their points.
+    """
+
+    def preprocess(self, nb, resources):
+        resources["nbgrader"]["pending_points"] = 0.0
+        return super().preprocess(nb, resources)
+
+    def _get_score(self, cell, resources):
+        super()._get_score(cell, resources)
+        grade_id = cell.metadata.nbgrader["grade_id"]
+        grade = self.gradebook.find_grade(grade_id, self.notebook_id, self.assignment_id, self.student_id)
+        cell.metadata.nbgrader["pending"] = grade.needs_manual_grade and grade.manual_score is None
+        if cell.metadata.nbgrader["pending"]:
+            resources["nbgrader"]["pending_points"] += grade.max_score

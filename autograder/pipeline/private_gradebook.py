@@ -31,6 +31,8 @@ CELL_FIELDS = {
 STUDENT_FIELDS = ("first_name", "last_name", "email", "lms_user_id")
 # What nbgrader's autograding writes for each grade; manual grades are the formgrader's.
 AUTOGRADED_GRADE_FIELDS = ("auto_score", "needs_manual_grade")
+# What the formgrader writes, for each grade and comment of a submitted notebook.
+MANUAL_FIELDS = {"grades": ("manual_score", "extra_credit"), "comments": ("manual_comment",)}
 ALEMBIC_VERSION = text("SELECT version_num FROM alembic_version")
 
 
@@ -78,11 +80,14 @@ def add_student_record(*, gradebook: Gradebook, assignment: str, record: dict) -
     student = gradebook.add_student(**record["student"])
     earlier = record["earlier_submission"]
     if earlier is not None:
-        # so that nbgrader's SaveAutoGrades flags for review what was graded by hand before
+        # so that nbgrader's SaveAutoGrades flags for review what was graded by hand before,
+        # and the feedback shows the manual grades and comments
         submission = gradebook.add_submission(assignment, student.id, extension=earlier["extension"])
         for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                grade.manual_score = earlier["manual_scores"].get(notebook.name, {}).get(grade.name)
+            for kind in MANUAL_FIELDS:
+                for item in getattr(notebook, kind):
+                    for field, value in earlier["manual"][notebook.name][kind][item.name].items():
+                        setattr(item, field, value)
         gradebook.db.commit()
 
 
@@ -130,8 +135,11 @@ def _earlier_submission(gradebook: Gradebook, assignment: str, student: str) -> 
         return None
     return {
         "extension": submission.extension,
-        "manual_scores": {
-            notebook.name: {grade.name: grade.manual_score for grade in notebook.grades if grade.manual_score is not None}
+        "manual": {
+            notebook.name: {
+                kind: {item.name: {field: getattr(item, field) for field in fields} for item in getattr(notebook, kind)}
+                for kind, fields in MANUAL_FIELDS.items()
+            }
             for notebook in submission.notebooks
         },
     }

@@ -9,10 +9,12 @@ again while the first one was being graded is graded again next time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 
 def _state_path(root: Path, assignment: str, student: str) -> Path:
@@ -29,11 +31,16 @@ def submission_digest(root: Path, assignment: str, student: str) -> str:
     return digest.hexdigest()
 
 
-def save_state(root: Path, assignment: str, student: str, *, profile: str, digest: str, failure: str | None) -> None:
-    """Record that the submission whose ``submission_digest`` was ``digest`` when it was graded is graded."""
+def save_state(
+    root: Path, assignment: str, student: str, *, profile: str, digest: str, failure: str | None, seconds: float
+) -> None:
+    """Record that the submission whose ``submission_digest`` was ``digest`` when it was graded is graded.
+
+    ``seconds``, the time its grading took, stays in the class report of the runs that skip it.
+    """
     path = _state_path(root, assignment, student)
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {"perfil": profile, "entrega": digest, "motivo": failure}
+    state = {"perfil": profile, "entrega": digest, "motivo": failure, "segundos": seconds}
     partial = path.with_suffix(".tmp")
     partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     os.replace(partial, path)  # atomic: a state file is whole or absent
@@ -47,3 +54,19 @@ def graded_state(root: Path, assignment: str, student: str, profile: str) -> dic
         return None
     same = state.get("perfil") == profile and state.get("entrega") == submission_digest(root, assignment, student)
     return state if same else None
+
+
+class RecordedFailure(NamedTuple):
+    student: str
+    failure: str  # the Spanish reason the student's feedback gives
+
+
+def recorded_failures(root: Path, assignment: str) -> list[RecordedFailure]:
+    """The submissions of ``assignment`` whose state says nbgrader could not grade them, with the reason."""
+    states = {path.name.removesuffix(".estado.json"): path for path in (root / "logs" / assignment).glob("*.estado.json")}
+    failures = []
+    for student, path in sorted(states.items()):
+        with contextlib.suppress(OSError, ValueError):
+            if reason := json.loads(path.read_text(encoding="utf-8")).get("motivo"):
+                failures.append(RecordedFailure(student, reason))
+    return failures

@@ -29,6 +29,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer
 
 from autograder.checks.failure import CheckFailed
+from autograder.checks.measured import METADATA_KEY
 from autograder.kernel.layout import EVIDENCE_DIR, cell_key
 from autograder.sandbox.settings import thread_environment
 
@@ -201,6 +202,8 @@ class ApplyVerdicts(NbGraderPreprocessor):
         evidence = _evidence_dir(resources)
         plan = verdict_plan(nb.cells)
         verdicts = run_verdicts(evidence, plan, self.timeout)
+        for cell in nb.cells:  # only the judge writes measured figures, never the submission
+            cell.metadata.pop(METADATA_KEY, None)
         for entry in plan:
             cell, reason = nb.cells[entry["index"]], verdicts[entry["cell"]]["reason"]
             # A hidden cell shows no value; one there comes from the student's code (a hook printing
@@ -209,6 +212,8 @@ class ApplyVerdicts(NbGraderPreprocessor):
             if reason and not any(output.output_type == "error" for output in outputs):
                 outputs.insert(0, nbformat.from_dict(failed_check_output(reason)))
             cell.outputs = outputs
+            if figures := verdicts[entry["cell"]].get("measured"):  # for the class report; no bearing on the grade
+                cell.metadata[METADATA_KEY] = figures
         if not self.keep_evidence:
             shutil.rmtree(evidence, ignore_errors=True)
         resources["verdicts"] = verdicts
