@@ -2,11 +2,7 @@
 # como `autograder ...`, que la carga desde la raíz del curso.
 import os
 
-from nbgrader.converters import Autograde, GenerateSolution
-from nbgrader.preprocessors import Execute
-
-from autograder.pipeline.deadline import ExecuteWithDeadline
-from autograder.pipeline.verdicts import ApplyVerdicts, ClearEvidence
+from autograder.pipeline.steps import declare_steps
 
 c = get_config()  # noqa: F821 (provided by traitlets when this file is loaded)
 
@@ -32,19 +28,11 @@ c.ClearSolutions.text_stub = "ESCRIBE AQUÍ TU RESPUESTA"
 c.Execute.timeout = 1200
 c.Execute.startup_timeout = 120
 
-# The hidden test cells only hand evidence over (``verify.check_...``); the
-# verdicts are computed after the run, in a process the student's code never
-# touched, and decide the points of each grade cell. The solution view runs
-# the same steps, so the reference solution proves every check passes.
-def _judged(steps):
-    judged = []
-    for step in steps:
-        judged += [ClearEvidence, ExecuteWithDeadline, ApplyVerdicts] if step is Execute else [step]
-    return judged
-
-
-c.Autograde.autograde_preprocessors = _judged(Autograde.class_traits()["autograde_preprocessors"].default())
-c.GenerateSolution.preprocessors = _judged(GenerateSolution.class_traits()["preprocessors"].default())
+# Every step of release, autograde and feedback is declared in autograder/pipeline/steps.py:
+# the hidden test cells only hand evidence over, the verdicts are computed after the run
+# in a process the student's code never touched, and the feedback is the Spanish page
+# without hidden tests. Below, only the course's settings of those steps.
+declare_steps(c)
 c.ExecuteWithDeadline.submission_timeout = 3600
 
 # TensorFlow and Keras write warnings to stderr, and nbgrader gives 0 to a test
@@ -55,19 +43,11 @@ c.IgnorePattern.pattern = (
     r"rebuild TensorFlow|^[IWE]\d{4} )"
 )
 
-# The student's kernel logs only errors (no "running over TCP" notice on the console)
-# and logs every keras fit call: the evidence the hidden checks judge the training runs by.
-c.NotebookClient.extra_arguments = [
-    "--IPKernelApp.log_level=ERROR",
-    "--IPKernelApp.extensions=autograder.kernel.fit_log",
-]
-
 # --- Sandbox of the student's kernel (autograder/sandbox/) ---------------------
 # Every kernel the kit starts runs isolated where the operating system allows it:
 # no network, bounded memory, processes and file sizes, and no access to the
 # hidden checks, the gradebook, the sources or other students' work. The log
 # says which protections were in force and which the OS refused.
-c.NotebookClient.kernel_manager_class = "autograder.sandbox.kernel.SandboxedKernelManager"
 c.Sandbox.enabled = True
 c.Sandbox.memory_mb = 8192  # each process (virtual) and all together (resident); None with a GPU
 c.Sandbox.max_processes = 512  # processes and threads

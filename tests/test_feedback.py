@@ -5,8 +5,10 @@ import csv
 
 import pytest
 from nbgrader.api import Gradebook
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
 
-from autograder.pipeline.course import CourseError
+from autograder.pipeline.course import CourseError, load_config
 from autograder.pipeline.feedback import regenerate_feedback
 from tests.conftest import GRADED_ASSIGNMENT, GRADED_STUDENT, answer_panel, copy_course, feedback_html
 
@@ -85,3 +87,19 @@ def test_feedback_for_a_student_without_a_graded_submission_is_refused(graded_co
     """Is asking for the feedback of a student with no graded submission a Spanish error, not a silent no-op?"""
     with pytest.raises(CourseError, match="No hay entrega corregida de p1_normalizacion para nadie"):
         regenerate_feedback(root=graded_course, assignment=GRADED_ASSIGNMENT, students=["nadie"])
+
+
+def test_the_formgraders_generate_feedback_button_writes_the_same_spanish_page(graded_course, tmp_path):
+    """Does the formgrader's "Generate Feedback" (nbgrader's API, with the formgrader's own template setting) use
+    the course's feedback steps: the pending answer marked, the hidden tests stripped?"""
+    course = copy_course(graded_course, tmp_path)
+    page = course / "feedback" / GRADED_STUDENT / GRADED_ASSIGNMENT / f"{GRADED_ASSIGNMENT}.html"
+    page.unlink()
+    config = load_config(course)
+    config.HTMLExporter.template_name = "formgrade"  # as nbgrader's FormgradeExtension.build_extra_config sets it
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    result = api.generate_feedback(GRADED_ASSIGNMENT, GRADED_STUDENT)
+    assert result["success"], result.get("error")
+    html = feedback_html(course)
+    assert PENDING in answer_panel(html, ANSWER)
+    assert "check_scaled" not in html

@@ -56,7 +56,7 @@ def _own_notebook() -> str:
 def _pairs(course, students) -> tuple[str, list[tuple[str, str, int, int]]]:
     """The similarity page, and its listed pairs: (first, second, % of the first's code, % of the second's)."""
     page = write_similarity_report(course, ASSIGNMENT, students, course / "calificaciones").read_text("utf-8")
-    rows = re.findall(r'<tr><td><a href="#par-\d+">(\w+) y (\w+)</a></td><td>(\d+)%</td><td>(\d+)%</td></tr>', page)
+    rows = re.findall(r'<tr><td><a href="#par-\d+">(\w+) y (\w+)</a></td><td>(\d+) %</td><td>(\d+) %</td></tr>', page)
     return page, [(first, second, int(a), int(b)) for first, second, a, b in rows]
 
 
@@ -76,7 +76,7 @@ def test_copied_answers_are_listed_and_an_own_solution_is_not(release_course):
     submit(release_course, ASSIGNMENT, "propia", _own_notebook())
     page, pairs = _pairs(release_course, ["ana", "copia", "propia"])
     assert pairs == [("ana", "copia", 100, 100)]
-    assert "nunca una nota" in page and f"{SIMILARITY_THRESHOLD:.0%}" in page
+    assert "nunca una nota" in page and f"{100 * SIMILARITY_THRESHOLD:.0f} %" in page
     side_by_side = page.split('id="par-1"')[1]
     assert side_by_side.count("<pre>") == 2 and "<mark>" in side_by_side
     assert "X_train_standardized = (X_train - train_mean) / train_std" in side_by_side  # the copied code itself

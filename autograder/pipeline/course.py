@@ -7,7 +7,6 @@ import os
 import sys
 from pathlib import Path
 
-import nbgrader
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import capture_log, temp_attrs
@@ -16,7 +15,6 @@ from traitlets.config import Config, PyFileConfigLoader
 from autograder import course_data
 
 CONFIG_FILE = "nbgrader_config.py"
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # Environment of every kernel the kit starts: the data profile and no
 # TensorFlow log noise on stderr.
@@ -36,18 +34,6 @@ def load_config(root: Path) -> Config:
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.solution_directory = "solutions"
-    config.GenerateFeedback.preprocessors = [
-        "autograder.pipeline.preprocessors.GetGradesWithPending",
-        "autograder.pipeline.preprocessors.StripHiddenTests",
-        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    ]
-    config.GenerateFeedback.exporter_class = "autograder.pipeline.feedback_exporter.FeedbackExporter"
-    nbgrader_templates = Path(nbgrader.__file__).parent
-    config.HTMLExporter.template_name = "feedback_es"
-    config.HTMLExporter.extra_template_basedirs = [
-        str(TEMPLATES),
-        str(nbgrader_templates / "server_extensions" / "formgrader" / "templates"),
-    ]
     return config
 
 

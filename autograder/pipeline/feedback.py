@@ -13,9 +13,7 @@ from nbgrader.api import MissingEntry
 from nbgrader.converters import GenerateFeedback
 
 from autograder.pipeline.course import CourseError, load_config, open_gradebook, require_success, run_nbgrader
-from autograder.pipeline.export import write_grades_csv
-from autograder.pipeline.moodle import write_moodle_csv
-from autograder.pipeline.state import recorded_failures
+from autograder.pipeline.class_grades import recorded_grades, write_class_files
 
 
 class GenerateFeedbackPage(GenerateFeedback):
@@ -36,7 +34,7 @@ def regenerate_feedback(*, root: Path, assignment: str, students: list[str] | No
 
     Every graded submission (or those of ``students``) gets its feedback HTML
     anew, hidden tests stripped as when it was graded; then the assignment's
-    CSV and ``moodle.csv`` are exported again. A submission nbgrader could not
+    grade files and class report are written again. A submission nbgrader could not
     grade keeps its feedback. Returns the feedback files written.
     """
     root = Path(root).resolve()
@@ -46,9 +44,8 @@ def regenerate_feedback(*, root: Path, assignment: str, students: list[str] | No
         result = run_nbgrader(config, GenerateFeedbackPage, assignment=assignment, student=student, force=True)
         require_success(result, f"generar la retroalimentación de {student} en {assignment}")
         written.append(root / "feedback" / student / assignment / f"{assignment}.html")
-    grades = root / "calificaciones"
-    write_grades_csv(config, assignment, recorded_failures(root, assignment), grades / f"{assignment}.csv")
-    write_moodle_csv(config, grades / "moodle.csv")
+    write_class_files(root=root, config=config, assignment=assignment,
+                      results=recorded_grades(root=root, config=config, assignment=assignment))
     return written
 
 

@@ -2,44 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from nbgrader.api import MissingEntry
 
-from autograder.pipeline.class_report import write_class_report
+from autograder.pipeline.class_grades import StudentGrade, recorded_grade, submitted_students, write_class_files
 from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook
-from autograder.pipeline.export import write_grades_csv
 from autograder.pipeline.failures import write_failure_feedback, zero_submission
 from autograder.pipeline.grading_task import GradedSubmission, crashed_task, grade_submission, sees_course
-from autograder.pipeline.moodle import write_moodle_csv
 from autograder.pipeline.parallel import dask_client, run_each
 from autograder.pipeline.private_gradebook import assignment_gradebook, merge_results, quiet_gradebook, student_record
 from autograder.pipeline.progress import FEEDBACK_MISSING, Progress
-from autograder.pipeline.similarity import write_similarity_report
 from autograder.pipeline.state import graded_state, save_state
 from autograder.pipeline.views import release
 
 __all__ = ["FEEDBACK_MISSING", "StudentGrade", "grade", "submitted_students"]
-
-
-@dataclass(frozen=True)
-class StudentGrade:
-    student: str
-    auto_score: float
-    max_auto_score: float
-    manual_score: float
-    max_manual_score: float
-    manual_pending: bool  # open answers still to grade in the formgrader
-    seconds: float
-    failure: str | None = None  # Spanish reason when nbgrader could not grade the notebook
-    feedback_missing: bool = False  # graded, but nbgrader could not write the feedback (see logs/)
-
-
-def submitted_students(root: Path, assignment: str) -> list[str]:
-    submitted = Path(root) / "submitted"
-    return sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.is_dir() else []
 
 
 def grade(
@@ -81,7 +59,7 @@ def grade(
     for student in students:
         if states[student] is not None:
             seconds, failure = states[student].get("segundos", 0.0), states[student]["motivo"]
-            results[student] = _recorded_grade(config, assignment, student, seconds, failure=failure)
+            results[student] = recorded_grade(config, assignment, student, seconds, failure=failure)
             tracker.report(results[student], graded_now=False)
     if pending:
         jobs = _jobs(root, config, assignment, pending, profile)
@@ -93,11 +71,7 @@ def grade(
                 results[student] = _record(root, config, assignment, profile, graded)
                 tracker.report(results[student], graded_now=True)
     results = [results[student] for student in students]
-    grades = root / "calificaciones"
-    write_grades_csv(config, assignment, results, grades / f"{assignment}.csv")
-    write_moodle_csv(config, grades / "moodle.csv")
-    write_class_report(config, assignment, results, grades)
-    write_similarity_report(root, assignment, submitted_students(root, assignment), grades)
+    write_class_files(root=root, config=config, assignment=assignment, results=results)
     return results
 
 
@@ -143,24 +117,7 @@ def _record(root: Path, config, assignment: str, profile: str, graded: GradedSub
     if not (graded.feedback_missing or graded.crashed):  # otherwise the next run tries again
         save_state(root, assignment, graded.student, profile=profile, digest=graded.digest, failure=graded.failure,
                    seconds=graded.seconds)
-    return _recorded_grade(config, assignment, graded.student, graded.seconds, graded.failure, graded.feedback_missing)
-
-
-def _recorded_grade(config, assignment: str, student: str, seconds: float, failure=None, feedback_missing=False) -> StudentGrade:
-    """The student's grade as the gradebook holds it."""
-    with open_gradebook(config) as gradebook:
-        submission = gradebook.find_submission(assignment, student)
-        return StudentGrade(
-            student=student,
-            auto_score=float(submission.code_score),
-            max_auto_score=float(submission.max_code_score),
-            manual_score=float(submission.written_score),
-            max_manual_score=float(submission.max_written_score),
-            manual_pending=bool(submission.needs_manual_grade),
-            seconds=seconds,
-            failure=failure,
-            feedback_missing=feedback_missing,
-        )
+    return recorded_grade(config, assignment, graded.student, graded.seconds, graded.failure, graded.feedback_missing)
 
 
 def _in_gradebook(config, assignment: str) -> bool:

@@ -92,15 +92,20 @@ def _marked(code: str, slices) -> str:
     return marked
 
 
+def _percent(share: float) -> str:
+    """A share as Spanish writes it: "50 %"."""
+    return f"{100 * share:.0f} %"
+
+
 def _page(assignment: str, compared: int, pairs: list[SimilarPair]) -> str:
     name = html.escape(assignment)
     rows = "".join(
         f'<tr><td><a href="#par-{n}">{html.escape(p.first)} y {html.escape(p.second)}</a></td>'
-        f"<td>{p.shares[0]:.0%}</td><td>{p.shares[1]:.0%}</td></tr>\n" for n, p in enumerate(pairs, 1)
+        f"<td>{_percent(p.shares[0])}</td><td>{_percent(p.shares[1])}</td></tr>\n" for n, p in enumerate(pairs, 1)
     )
     views = "".join(
         f'<h2 id="par-{n}">{html.escape(p.first)} y {html.escape(p.second)}</h2>\n<div class="par">'
-        + "".join(f"<div><h3>{html.escape(who)} ({share:.0%} coincide)</h3><pre>{code}</pre></div>"
+        + "".join(f"<div><h3>{html.escape(who)} ({_percent(share)} coincide)</h3><pre>{code}</pre></div>"
                   for who, share, code in zip((p.first, p.second), p.shares, p.marked))
         + "</div>\n" for n, p in enumerate(pairs, 1)
     )
@@ -112,7 +117,7 @@ def _page(assignment: str, compared: int, pairs: list[SimilarPair]) -> str:
         "sacar conclusiones.</p>\n"
         "<p>Solo se compara el código que escribió cada alumno (las celdas de solución), sin el de la plantilla de "
         "la práctica, con copydetect (huellas de código como MOSS). Se listan los pares en los que al menos un "
-        f"<strong>{SIMILARITY_THRESHOLD:.0%}</strong> del código propio de uno de los dos coincide con el del otro "
+        f"<strong>{_percent(SIMILARITY_THRESHOLD)}</strong> del código propio de uno de los dos coincide con el del otro "
         f"(tramos de {NOISE_THRESHOLD} caracteres o más, con cada nombre reducido a una letra: cambiar los nombres "
         "de las variables no esconde una coincidencia).</p>\n"
         f"<p>Entregas comparadas: {compared}. Pares por encima del umbral: {len(pairs)}.</p>\n"

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import NamedTuple
 
 
 def _state_path(root: Path, assignment: str, student: str) -> Path:
@@ -56,17 +55,10 @@ def graded_state(root: Path, assignment: str, student: str, profile: str) -> dic
     return state if same else None
 
 
-class RecordedFailure(NamedTuple):
-    student: str
-    failure: str  # the Spanish reason the student's feedback gives
-
-
-def recorded_failures(root: Path, assignment: str) -> list[RecordedFailure]:
-    """The submissions of ``assignment`` whose state says nbgrader could not grade them, with the reason."""
-    states = {path.name.removesuffix(".estado.json"): path for path in (root / "logs" / assignment).glob("*.estado.json")}
-    failures = []
-    for student, path in sorted(states.items()):
+def recorded_states(root: Path, assignment: str) -> dict[str, dict]:
+    """The state of every submission of ``assignment`` whose grading finished, by student."""
+    states = {}
+    for path in sorted((root / "logs" / assignment).glob("*.estado.json")):
         with contextlib.suppress(OSError, ValueError):
-            if reason := json.loads(path.read_text(encoding="utf-8")).get("motivo"):
-                failures.append(RecordedFailure(student, reason))
-    return failures
+            states[path.name.removesuffix(".estado.json")] = json.loads(path.read_text(encoding="utf-8"))
+    return states

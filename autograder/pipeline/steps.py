@@ -1,0 +1,58 @@
+"""Every step of release, autograde and feedback, in order: the one place the grading pipeline is declared.
+
+nbgrader runs each job as a list of preprocessors. The kit keeps nbgrader's
+own lists and changes them here alone: ``nbgrader_config.py`` calls
+``declare_steps`` with the course's settings beside it, so ``autograder ...``,
+``nbgrader ...`` and the formgrader's buttons run the same steps.
+
+- Release (``GenerateAssignment``): nbgrader's steps, unchanged.
+- Solution (``GenerateSolution``) and autograde (``Autograde``): nbgrader's
+  steps, with its ``Execute`` replaced by three: ``ClearEvidence`` (no
+  evidence from an earlier run), ``ExecuteWithDeadline`` (the student's
+  kernel, sandboxed and timed, logging every ``fit``) and ``ApplyVerdicts``
+  (the hidden checks judged outside the kernel decide each grade cell's
+  points). The solution view runs them too, proving every check passes.
+- Feedback (``GenerateFeedback``): grades with answers still waiting for
+  manual grading marked as such, hidden tests stripped, Spanish page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbgrader
+from nbgrader.converters import Autograde, GenerateSolution
+from nbgrader.preprocessors import Execute
+from traitlets.config import Config
+
+from autograder.pipeline.deadline import ExecuteWithDeadline
+from autograder.pipeline.verdicts import ApplyVerdicts, ClearEvidence
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FEEDBACK_STEPS = [
+    "autograder.pipeline.preprocessors.GetGradesWithPending",
+    "autograder.pipeline.preprocessors.StripHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+
+def judged(steps: list) -> list:
+    """nbgrader's steps with its ``Execute`` replaced by the kit's evidence, sandboxed run and verdicts."""
+    return [replacement for step in steps
+            for replacement in ([ClearEvidence, ExecuteWithDeadline, ApplyVerdicts] if step is Execute else [step])]
+
+
+def declare_steps(c: Config) -> None:
+    """Set the steps of every nbgrader job the kit changes on the course's config ``c``."""
+    c.Autograde.autograde_preprocessors = judged(Autograde.class_traits()["autograde_preprocessors"].default())
+    c.GenerateSolution.preprocessors = judged(GenerateSolution.class_traits()["preprocessors"].default())
+    # The student's kernel logs every keras fit call: the evidence the hidden checks judge training runs by.
+    c.NotebookClient.extra_arguments = ["--IPKernelApp.log_level=ERROR", "--IPKernelApp.extensions=autograder.kernel.fit_log"]
+    c.NotebookClient.kernel_manager_class = "autograder.sandbox.kernel.SandboxedKernelManager"
+    c.GenerateFeedback.preprocessors = FEEDBACK_STEPS
+    c.GenerateFeedback.exporter_class = "autograder.pipeline.feedback_exporter.FeedbackExporter"
+    # The feedback exporter's own section: the formgrader sets HTMLExporter's template to its grading page.
+    c.FeedbackExporter.template_name = "feedback_es"
+    c.FeedbackExporter.extra_template_basedirs = [
+        str(TEMPLATES), str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),
+    ]
