@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -132,6 +133,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # Commands that judge in this process (calibrar) import TensorFlow: its start-up notices are not the kit's lines.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from autograder.pipeline.course import CourseError
 
     try:

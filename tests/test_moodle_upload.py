@@ -14,7 +14,8 @@ from autograder.pipeline.failures import write_failure_feedback
 from autograder.pipeline.moodle_upload import write_moodle_return
 from autograder.pipeline.views import release
 from tests.conftest import make_course
-from tests.test_moodle_collection import ASSIGNMENT, HEADER, NOTEBOOKS, collect, flat, fputcsv
+from tests.moodle_downloads import HEADER, flat, fputcsv
+from tests.test_moodle_collection import ASSIGNMENT, NOTEBOOKS, collect
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 ANA, BRUNO, DAVID = "ana.garcia@uni.es", "bruno@uni.es", "david@uni.es"
