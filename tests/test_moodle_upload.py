@@ -81,7 +81,15 @@ def test_the_feedback_zip_is_named_as_moodles_import_reads_it(graded_course):
     assert [name.split("_", 4)[1:] for name in sorted(names)] == [
         ["101", "assignfeedback", "file", f"{ASSIGNMENT}.html"], ["102", "assignfeedback", "file", f"{ASSIGNMENT}.html"],
     ]
-    assert result.notes == [f"{DAVID}: sin retroalimentación en feedback/{DAVID}/{ASSIGNMENT}/ (¿sin corregir?): no va en el ZIP."]
+    assert f"{DAVID}: sin retroalimentación en feedback/{DAVID}/{ASSIGNMENT}/ (¿sin corregir?): no va en el ZIP." in result.notes
+
+
+def test_open_answers_still_to_grade_by_hand_are_pointed_out(graded_course):
+    """Does the command say how many submissions still have open answers to grade by hand (bruno's), whose grade may rise?"""
+    notes = write_moodle_return(root=graded_course, assignment=ASSIGNMENT).notes
+    assert [note for note in notes if "sin corregir a mano" in note] == [
+        f"Preguntas abiertas sin corregir a mano en 1 de las entregas de {ASSIGNMENT}: su nota en la hoja no las cuenta "
+        "todavía (corrígelas en el formgrader y usa «autograder retroalimentacion» y «autograder devolver» otra vez)."]
 
 
 def test_a_different_maximum_in_moodle_is_pointed_out(graded_course):

@@ -61,18 +61,25 @@ def grade(
             seconds, failure = states[student].get("segundos", 0.0), states[student]["motivo"]
             results[student] = recorded_grade(config, assignment, student, seconds, failure=failure)
             tracker.report(results[student], graded_now=False)
-    if pending:
-        jobs = _jobs(root, config, assignment, pending, profile)
-        # The profile is checked here, before any worker starts; each task sets it on its own worker.
-        with kernel_environment(profile), quiet_gradebook(), dask_client(workers=workers, scheduler=scheduler) as client:
-            _check_workers(client, root)
-            for student, outcome in run_each(client=client, function=grade_submission, jobs=jobs):
-                graded = outcome if isinstance(outcome, GradedSubmission) else crashed_task(student=student, error=outcome)
-                results[student] = _record(root, config, assignment, profile, graded)
-                tracker.report(results[student], graded_now=True)
+    for student, result in _graded_on_dask(root, config, assignment, pending, profile, workers, scheduler):
+        results[student] = result
+        tracker.report(result, graded_now=True)
     results = [results[student] for student in students]
     write_class_files(root=root, config=config, assignment=assignment, results=results)
     return results
+
+
+def _graded_on_dask(root: Path, config, assignment: str, students: list[str], profile: str, workers, scheduler):
+    """Grade ``students`` on Dask; yield each one's grade, merged into the course gradebook, as it arrives."""
+    if not students:
+        return
+    jobs = _jobs(root, config, assignment, students, profile)
+    # The profile is checked here, before any worker starts; each task sets it on its own worker.
+    with kernel_environment(profile), quiet_gradebook(), dask_client(workers=workers, scheduler=scheduler) as client:
+        _check_workers(client, root)
+        for student, outcome in run_each(client=client, function=grade_submission, jobs=jobs):
+            graded = outcome if isinstance(outcome, GradedSubmission) else crashed_task(student=student, error=outcome)
+            yield student, _record(root, config, assignment, profile, graded)
 
 
 def _jobs(root: Path, config, assignment: str, students: list[str], profile: str) -> dict[str, dict]:

@@ -169,7 +169,8 @@ def _mark(gradebook, assignment: str, student: str) -> dict | None:
         f"Corrección automática: {_points(submission.code_score)}/{_points(submission.max_code_score)} puntos; {written}. "
         f"Total: {_points(submission.score)}/{_points(submission.max_score)}. Detalle en el archivo de retroalimentación."
     )
-    return {"grade": decimal(submission.score), "max": submission.max_score, "comment": comment}
+    return {"grade": decimal(submission.score), "max": submission.max_score, "comment": comment,
+            "pending": bool(submission.needs_manual_grade)}
 
 
 def _points(value: float) -> str:
@@ -195,4 +196,8 @@ def _notes(sheet: Worksheet, assignment: str, marks: list[dict]) -> list[str]:
     if marks and moodle_max and {m.replace(".", ",") for m in moodle_max} != ours:
         notes.append(f"{assignment} vale {' / '.join(sorted(ours))} puntos en nbgrader y {' / '.join(sorted(moodle_max))} en Moodle: "
                      "Moodle ignora las notas mayores que su calificación máxima; iguala la de la tarea en Moodle.")
+    if pending := sum(mark["pending"] for mark in marks):
+        notes.append(f"Preguntas abiertas sin corregir a mano en {pending} de las entregas de {assignment}: su nota en la "
+                     "hoja no las cuenta todavía (corrígelas en el formgrader y usa «autograder retroalimentacion» y "
+                     "«autograder devolver» otra vez).")
     return notes
