@@ -20,10 +20,11 @@ from dask_cluster import external_cluster
 # The driver's single writer (autograder/pipeline/grading.py): per merged submission, ``_record`` merges the task's
 # result into gradebook.db (``merge_results``, or ``zero_submission`` for a submission nbgrader could not grade),
 # writes the failure feedback and the log, then the state file, and reads the grade back; once per run, after the
-# last merge, the CSV, moodle.csv and the report. Wrapped here by the names grade() looks up in its module.
+# last merge, the class files (the CSV, moodle.csv, the class report and the similarity hint). Wrapped here by the
+# names grade() looks up in its module.
 MERGE_STEPS = ("merge_results", "zero_submission")
 RECORD_STEP = "_record"
-BATCH_STEPS = ("write_grades_csv", "write_moodle_csv", "write_class_report", "write_similarity_report")
+BATCH_STEPS = ("write_class_files",)
 
 
 @dataclass
