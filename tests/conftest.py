@@ -71,20 +71,58 @@ def course(tmp_path) -> Path:
     return make_course(tmp_path / "curso")
 
 
-GRADED_ASSIGNMENT, GRADED_STUDENT = "p1_normalizacion", "ana"
+# The scenarios each assignment's batch grades by default (tests/<práctica>/escenarios/): the reference solution,
+# the untouched release, a broken file, the seeds' own mistakes and an honest alternative.
+CI_SCENARIOS = {
+    "p1_normalizacion": {"solucion", "sin_cambios", "cuaderno_roto", "estadisticas_de_test", "modelo_reutilizado"},
+    "p2_aspectos_practicos": {"solucion", "sin_cambios", "codigo_keras_2", "otra_solucion_correcta",
+                              "validacion_con_test"},
+    "p3_ajuste_entrenamiento": {"solucion", "sin_cambios", "otra_solucion_correcta", "validacion_con_test"},
+    "p4_ajustes_del_modelo": {"solucion", "sin_cambios", "otra_solucion_correcta", "mejor_en_test"},
+}
+
+
+def selected_scenarios(config, assignment: str) -> set[str]:
+    """The scenarios of ``assignment`` this run grades: the CI subset, or all with ``--todos-los-escenarios``."""
+    from tests.scenarios import tables
+
+    if config.getoption("--todos-los-escenarios"):
+        return set(next(table for table in tables() if table.assignment == assignment).scenarios)
+    return CI_SCENARIOS[assignment]
 
 
 @pytest.fixture(scope="session")
-def graded_course(tmp_path_factory) -> Path:
-    """A course with one real submission graded (examples/p1_normalizacion/ana: every check passes, open
-    answers still to grade by hand). Tests that change it work on a ``copy_course``."""
+def graded_scenarios(tmp_path_factory, request):
+    """graded_scenarios(assignment): (course, {student: StudentGrade}, progress lines) of one nbgrader batch of that
+    assignment's selected scenarios, graded once per session. Tests that change the course work on a ``copy_course``."""
     from autograder.pipeline.grading import grade  # imports TensorFlow: only for the tests that grade
+    from tests.scenarios import tables
 
-    course = make_course(tmp_path_factory.mktemp("corregido") / "curso")
-    example = ROOT / "examples" / GRADED_ASSIGNMENT / f"{GRADED_STUDENT}.ipynb"
-    submit(course, GRADED_ASSIGNMENT, GRADED_STUDENT, example.read_text(encoding="utf-8"))
-    grade(root=course, assignment=GRADED_ASSIGNMENT, profile="rapido", workers=1, progress=lambda line: None)
-    return course
+    batches = {}
+
+    def batch(assignment):
+        if assignment not in batches:
+            table = next(table for table in tables() if table.assignment == assignment)
+            course = make_course(tmp_path_factory.mktemp(assignment) / "curso")
+            for name in sorted(selected_scenarios(request.config, assignment)):
+                submit(course, assignment, name, table.notebook(name).read_text(encoding="utf-8"))
+            lines = []
+            results = grade(root=course, assignment=assignment, profile="rapido", progress=lines.append)
+            batches[assignment] = course, {result.student: result for result in results}, lines
+        return batches[assignment]
+
+    return batch
+
+
+# The graded course the instructor-loop tests share: p1's batch, whose reference solution passes every check and
+# whose open answers (2.5 points) wait for manual grading.
+GRADED_ASSIGNMENT, GRADED_STUDENT = "p1_normalizacion", "solucion"
+
+
+@pytest.fixture(scope="session")
+def graded_course(graded_scenarios) -> Path:
+    """p1's graded scenario batch (read only: tests that change it work on a ``copy_course``)."""
+    return graded_scenarios(GRADED_ASSIGNMENT)[0]
 
 
 def copy_course(course: Path, target: Path) -> Path:

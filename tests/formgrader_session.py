@@ -86,12 +86,11 @@ def open_submission(browser, page: str) -> None:
     _wait_for_grades(browser)
 
 
-def open_first_submission(browser, formgrader: str, assignment: str, notebook: str) -> None:
-    """From the notebook's list of submissions, as an instructor does, open "Submission #1"."""
+def listed_submissions(browser, formgrader: str, assignment: str, notebook: str) -> int:
+    """How many submissions the formgrader lists for the notebook (its "Submission #N" links)."""
     browser.get(f"{formgrader}/formgrader/gradebook/{assignment}/{notebook}")
-    link = WebDriverWait(browser, WAIT).until(expected_conditions.element_to_be_clickable((By.PARTIAL_LINK_TEXT, "Submission #1")))
-    link.click()
-    _wait_for_grades(browser)
+    WebDriverWait(browser, WAIT).until(expected_conditions.element_to_be_clickable((By.PARTIAL_LINK_TEXT, "Submission #")))
+    return len(browser.find_elements(By.PARTIAL_LINK_TEXT, "Submission #"))
 
 
 def _wait_for_grades(browser) -> None:

@@ -1,7 +1,7 @@
-"""The instructor's loop on a real graded course: `autograder corregir` run as a command, twice (the second
-run finds every submission graded), on two example submissions of p1: one complete, one with a mistake.
-
-The course is graded once for the whole module (a p1 notebook takes about a minute to grade)."""
+"""The instructor's loop on a real graded course: `autograder corregir` run as a command, twice, on a copy of p1's
+graded scenario batch (the session's ``graded_course``: the reference solution, the untouched release, a broken
+notebook and two of the seed's mistakes). The first run regrades two cheap submissions (``--forzar``), so workers and
+kernels start; the second finds every submission graded."""
 
 from __future__ import annotations
 
@@ -16,34 +16,36 @@ import pytest
 
 from autograder.checks.measured import METADATA_KEY
 from autograder.checks.thresholds import THRESHOLDS
-from tests.conftest import ROOT, cell_scores, make_course, submit
+from tests.conftest import GRADED_ASSIGNMENT as ASSIGNMENT, cell_scores, copy_course
 
-ASSIGNMENT = "p1_normalizacion"
-STUDENTS = ("ana", "bruno")  # all 4.5 points; bruno standardizes the test set with its own statistics
+REGRADED = ("cuaderno_roto", "sin_cambios")
 KIT_LINES = re.compile(
-    r"\[[█░]+\] \d+/\d+ · .* · (ana|bruno): "  # progress
-    r"|Calificaciones de p1_normalizacion$|alumno +automático +manual +estado$|(ana|bruno) +\d+\.\d\d/"
+    r"\[[█░]+\] \d+/\d+ · .* · \w+: "  # progress
+    r"|Calificaciones de p1_normalizacion$|alumno +automático +manual +estado$|\w+ +\d+\.\d\d/"
     r"|Calificaciones en .*p1_normalizacion\.csv$"
 )
 NOISE = re.compile(r"onednn|absl|tensorflow|cpu_feature_guard|distributed\.|dask|^[IWE]\d{4} ", re.IGNORECASE)
 
 
-def _grade(course) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "autograder", "--curso", str(course), "corregir", ASSIGNMENT, "--perfil", "rapido"]
-    # The timeout only keeps a hung run from hanging the suite; grading takes a few minutes at most.
+def _grade(course, *options: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "autograder", "--curso", str(course), "corregir", ASSIGNMENT, "--perfil", "rapido",
+               *options]
+    # The timeout only keeps a hung run from hanging the suite; grading takes a minute at most.
     return subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=1800)
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(graded_course, tmp_path_factory):
     """The course folder and the two runs of `autograder corregir` (their output, stderr after stdout)."""
-    course = make_course(tmp_path_factory.mktemp("informe") / "curso")
-    for student in STUDENTS:
-        submit(course, ASSIGNMENT, student, (ROOT / "examples" / ASSIGNMENT / f"{student}.ipynb").read_text("utf-8"))
-    runs = [_grade(course) for _ in range(2)]
+    course = copy_course(graded_course, tmp_path_factory.mktemp("informe"))
+    runs = [_grade(course, "--alumno", *REGRADED, "--forzar"), _grade(course)]
     for run in runs:
         assert run.returncode == 0, run.stdout + run.stderr
     return course, runs
+
+
+def _students(course) -> list[str]:
+    return sorted(path.parent.name for path in (course / "submitted").glob(f"*/{ASSIGNMENT}"))
 
 
 def _report(course) -> str:
@@ -81,44 +83,57 @@ def test_the_report_links_its_charts_and_the_similarity_page(graded):
 
 
 def test_the_checks_the_class_fails_come_first_with_the_sentence_students_read(graded):
-    """Do the checks bruno lost head the pass-rate table, each with the Spanish sentence his feedback shows?"""
+    """Is each check's pass rate the share of submissions with all its points, most failed first, and does the check
+    only the seed's mistake loses show the sentence that submission's feedback shows?"""
     course, _ = graded
-    lost = [name for name, (score, top) in cell_scores(course, ASSIGNMENT, "bruno").items() if score < top]
+    students = _students(course)
+    scores = {student: cell_scores(course, ASSIGNMENT, student) for student in students}
     with (course / "calificaciones" / f"{ASSIGNMENT}_comprobaciones.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert lost and [row["comprobacion"] for row in rows[:len(lost)]] == lost
-    assert [row["porcentaje"] for row in rows] == ["50"] * len(lost) + ["100"] * (len(rows) - len(lost))
-    assert rows[0]["frase_mas_repetida"].startswith("X_test_standardized no recibe la misma transformación")
+    passed = {row["comprobacion"]: int(row["superada_por"]) for row in rows}
+    assert passed == {check: sum(scores[s][check][0] >= scores[s][check][1] for s in students) for check in passed}
+    assert {int(row["entregas"]) for row in rows} == {len(students)}
+    assert [row["porcentaje"] for row in rows] == sorted((row["porcentaje"] for row in rows), key=int)
+    mistake = next(row for row in rows if row["comprobacion"] == "test_normalizacion_3")
+    assert mistake["frase_mas_repetida"].startswith("X_test_standardized no recibe la misma transformación")
     table = _table(_report(course), "comprobaciones")
-    assert table[0][:3] == [lost[0], "1 de 2", "50 %"] and table[0][3] == f"{rows[0]['frase_mas_repetida']} (1)"
+    assert [row[0] for row in table] == [row["comprobacion"] for row in rows]
+    assert table[0][1:3] == [f"{rows[0]['superada_por']} de {len(students)}", f"{rows[0]['porcentaje']} %"]
 
 
 def test_the_histogram_counts_every_submission_once_in_whole_numbers(graded):
-    """Does the score histogram, in one-point bins from 0 to the maximum, count each submission once?"""
+    """Does the score histogram, in one-point bins from 0 to the maximum, count each submission once, in its bin?"""
     course, _ = graded
     counts = {label: int(count) for label, count in _table(_report(course), "histograma")}
     assert list(counts)[0].startswith("0 – ") and list(counts)[-1].endswith(" – 7")  # 4.5 automatic + 2.5 manual
-    assert sum(counts.values()) == len(STUDENTS)
-    assert counts["4 – 5"] == 1 and counts["3 – 4"] == 1  # ana 4.5, bruno 3.5 (open answers not graded yet)
+    with (course / "calificaciones" / f"{ASSIGNMENT}.csv").open(encoding="utf-8") as handle:
+        totals = [float(row["total"]) for row in csv.DictReader(handle)]
+    assert sum(counts.values()) == len(totals) == len(_students(course))
+    expected = {label: sum(lower <= total < upper or (total == upper == 7) for total in totals)
+                for label, (lower, upper) in ((label, map(float, label.split(" – "))) for label in counts)}
+    assert counts == expected
 
 
 def test_the_final_models_accuracies_are_recorded_against_the_minimum(graded):
     """Are the grader's own accuracy figures kept in the autograded notebook and shown against the minimum?"""
     course, _ = graded
-    notebook = nbformat.read(course / "autograded" / "ana" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    notebook = nbformat.read(course / "autograded" / "solucion" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     figures = [figure for cell in notebook.cells for figure in cell.metadata.get(METADATA_KEY, [])]
     minimums = THRESHOLDS[ASSIGNMENT]["rapido"]
     assert [(figure["split"], figure["minimum"]) for figure in figures] == [
         ("validación", minimums["valid"]), ("test", minimums["test"])]
-    assert all(figure["value"] >= figure["minimum"] for figure in figures)  # ana has every point
-    shown = [row for row in _table(_report(course), "exactitud") if row[0] == "ana"]
+    assert all(figure["value"] >= figure["minimum"] for figure in figures)  # the reference solution has every point
+    shown = [row for row in _table(_report(course), "exactitud") if row[0] == "solucion"]
     assert [row[2] for row in shown] == [f"{figure['value']:.4f}" for figure in figures]
 
 
 def test_a_resumed_run_keeps_each_submissions_grading_time(graded):
-    """After a second run that skips both submissions, does the report still show the time each one took?"""
+    """After a second run that skips every submission, does the report still show the time each one took, the
+    regraded ones' as the first run printed them?"""
     course, (first, second) = graded
-    assert second.stdout.count("ya corregida, sin cambios") == len(STUDENTS)
+    assert second.stdout.count("ya corregida, sin cambios") == len(_students(course))
     first_times = dict(re.findall(r"· (\w+): .*\((\d+ s)\)$", first.stdout, re.MULTILINE))
-    assert sorted(first_times) == sorted(STUDENTS)
-    assert dict(_table(_report(course), "tiempos")) == first_times
+    assert sorted(first_times) == sorted(REGRADED)
+    shown = dict(_table(_report(course), "tiempos"))
+    assert sorted(shown) == _students(course)
+    assert {student: shown[student] for student in REGRADED} == first_times

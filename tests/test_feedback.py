@@ -34,7 +34,7 @@ def regenerated(graded_course, tmp_path_factory):
         grade.manual_score, grade.needs_manual_grade = 0.75, False
         gradebook.find_comment(ANSWER, GRADED_ASSIGNMENT, GRADED_ASSIGNMENT, GRADED_STUDENT).manual_comment = COMMENT
         gradebook.db.commit()
-    written = regenerate_feedback(root=course, assignment=GRADED_ASSIGNMENT)
+    written = regenerate_feedback(root=course, assignment=GRADED_ASSIGNMENT, students=[GRADED_STUDENT])
     assert (autograded / f"{GRADED_ASSIGNMENT}.ipynb").read_bytes() == notebook, "no notebook was run again"
     return course, written
 
@@ -77,9 +77,9 @@ def test_feedback_written_again_exports_the_grades_again(regenerated):
     """Do the assignment's CSV and moodle.csv carry the manual points once the feedback is written again?"""
     course = regenerated[0]
     with (course / "calificaciones" / f"{GRADED_ASSIGNMENT}.csv").open(encoding="utf-8") as handle:
-        row = next(csv.DictReader(handle))
+        row = next(row for row in csv.DictReader(handle) if row["alumno"] == GRADED_STUDENT)
     with (course / "calificaciones" / "moodle.csv").open(encoding="utf-8") as handle:
-        moodle = next(csv.DictReader(handle))
+        moodle = next(row for row in csv.DictReader(handle) if row["usuario"] == GRADED_STUDENT)
     assert (row["puntos_manuales"], row["total"], moodle[GRADED_ASSIGNMENT]) == ("0.75", "5.25", "5.25")
 
 

@@ -13,7 +13,7 @@ from nbgrader.api import Gradebook
 from autograder.pipeline.feedback import regenerate_feedback
 from autograder.pipeline.grading import grade
 from tests.conftest import GRADED_ASSIGNMENT, GRADED_STUDENT, answer_panel, copy_course, feedback_html
-from tests.formgrader_session import headless_chromium, open_first_submission, running_formgrader, type_grades
+from tests.formgrader_session import headless_chromium, listed_submissions, open_submission, running_formgrader, type_grades
 
 ANSWER, SCORE, COMMENT = "respuesta_normalizacion", "0.75", "Bien: la escala de las entradas cambia el gradiente."
 
@@ -35,17 +35,26 @@ def browser(tmp_path_factory):
         yield driver
 
 
-def grade_by_hand(browser, formgrader: str) -> None:
-    """From the assignment's list of submissions, open the student's one and grade ``ANSWER``."""
-    open_first_submission(browser, formgrader, GRADED_ASSIGNMENT, GRADED_ASSIGNMENT)
+def grade_by_hand(browser, formgrader: str, course: Path) -> int:
+    """In the notebook's list of submissions, count them; open the student's one and grade ``ANSWER``. The count."""
+    listed = listed_submissions(browser, formgrader, GRADED_ASSIGNMENT, GRADED_ASSIGNMENT)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "curso-dl") as gradebook:
+        notebook_id = gradebook.find_submission_notebook(GRADED_ASSIGNMENT, GRADED_ASSIGNMENT, GRADED_STUDENT).id
+    open_submission(browser, f"{formgrader}/formgrader/submissions/{notebook_id}")
     type_grades(browser, {ANSWER: (SCORE, COMMENT)})
+    return listed
 
 
 def manual_grade(course: Path) -> tuple:
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "curso-dl") as gradebook:
         grade_ = gradebook.find_grade(ANSWER, GRADED_ASSIGNMENT, GRADED_ASSIGNMENT, GRADED_STUDENT)
         comment = gradebook.find_comment(ANSWER, GRADED_ASSIGNMENT, GRADED_ASSIGNMENT, GRADED_STUDENT)
-        return grade_.manual_score, comment.manual_comment, len(gradebook.assignment_submissions(GRADED_ASSIGNMENT))
+        return grade_.manual_score, comment.manual_comment
+
+
+def submissions(course: Path) -> int:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "curso-dl") as gradebook:
+        return len(gradebook.assignment_submissions(GRADED_ASSIGNMENT))
 
 
 def exported_total(course: Path) -> tuple[str, str]:
@@ -66,15 +75,16 @@ def shows_manual_grade(course: Path) -> bool:
 def test_a_grade_entered_in_the_formgrader_is_kept_exported_and_fed_back(course, formgrader, browser):
     """Does a score and comment typed in the formgrader reach the gradebook, survive `corregir --forzar` (the
     grade files carrying it), and show in the feedback written again by `retroalimentacion`?"""
-    grade_by_hand(browser, formgrader)
-    assert manual_grade(course) == (float(SCORE), COMMENT, 1)
+    assert grade_by_hand(browser, formgrader, course) == submissions(course), "every graded submission is listed"
+    assert manual_grade(course) == (float(SCORE), COMMENT)
 
-    grade(root=course, assignment=GRADED_ASSIGNMENT, profile="rapido", force=True, workers=1, progress=lambda line: None)
-    assert manual_grade(course) == (float(SCORE), COMMENT, 1)
+    grade(root=course, assignment=GRADED_ASSIGNMENT, students=[GRADED_STUDENT], profile="rapido", force=True, workers=1,
+          progress=lambda line: None)
+    assert manual_grade(course) == (float(SCORE), COMMENT)
     assert exported_total(course) == (SCORE, "5.25")
     assert shows_manual_grade(course), "the regrade's own feedback shows the manual grade"
 
     (course / "feedback" / GRADED_STUDENT / GRADED_ASSIGNMENT / f"{GRADED_ASSIGNMENT}.html").unlink()
-    regenerate_feedback(root=course, assignment=GRADED_ASSIGNMENT)
+    regenerate_feedback(root=course, assignment=GRADED_ASSIGNMENT, students=[GRADED_STUDENT])
     assert shows_manual_grade(course)
     assert exported_total(course) == (SCORE, "5.25")

@@ -34,7 +34,7 @@ def score(course, student: str, *, code: float, open_answers: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def graded_course(tmp_path_factory):
+def moodle_course(tmp_path_factory):
     """A course with p1 released, three notebooks collected from Moodle, two graded with feedback, one not yet graded."""
     tmp_path = tmp_path_factory.mktemp("moodle")
     course = make_course(tmp_path / "curso")
@@ -53,10 +53,10 @@ def rows_by_participant(path) -> tuple[list[str], dict[str, dict[str, str]]]:
     return header, {row[0]: dict(zip(header, row)) for row in rows}
 
 
-def test_the_worksheet_round_trips_with_grades_and_comments(graded_course):
+def test_the_worksheet_round_trips_with_grades_and_comments(moodle_course):
     """Does the worksheet keep Moodle's header, BOM and Identificador, with comma grades and Spanish comments filled in?"""
-    result = write_moodle_return(root=graded_course, assignment=ASSIGNMENT)
-    downloaded = graded_course / "calificaciones" / f"{ASSIGNMENT}_moodle_hoja_descargada.csv"
+    result = write_moodle_return(root=moodle_course, assignment=ASSIGNMENT)
+    downloaded = moodle_course / "calificaciones" / f"{ASSIGNMENT}_moodle_hoja_descargada.csv"
     assert result.worksheet.read_bytes().split(b"\n")[0] == downloaded.read_bytes().split(b"\n")[0]  # BOM and quotes too
     header, rows = rows_by_participant(result.worksheet)
     assert header == HEADER
@@ -69,9 +69,9 @@ def test_the_worksheet_round_trips_with_grades_and_comments(graded_course):
     assert rows["Participante 101"]["Última modificación (entrega)"] == "lunes, 2 de diciembre de 2024, 18:05"
 
 
-def test_the_feedback_zip_is_named_as_moodles_import_reads_it(graded_course):
+def test_the_feedback_zip_is_named_as_moodles_import_reads_it(moodle_course):
     """Does each feedback member split, as importziplib.php splits it, into the student's participant id and the feedback plugin?"""
-    result = write_moodle_return(root=graded_course, assignment=ASSIGNMENT)
+    result = write_moodle_return(root=moodle_course, assignment=ASSIGNMENT)
     with zipfile.ZipFile(result.feedback_zip) as archive:
         names = archive.namelist()
         assert archive.read(names[0]).startswith(b"<!DOCTYPE html>")
@@ -84,32 +84,32 @@ def test_the_feedback_zip_is_named_as_moodles_import_reads_it(graded_course):
     assert f"{DAVID}: sin retroalimentación en feedback/{DAVID}/{ASSIGNMENT}/ (¿sin corregir?): no va en el ZIP." in result.notes
 
 
-def test_open_answers_still_to_grade_by_hand_are_pointed_out(graded_course):
+def test_open_answers_still_to_grade_by_hand_are_pointed_out(moodle_course):
     """Does the command say how many submissions still have open answers to grade by hand (bruno's), whose grade may rise?"""
-    notes = write_moodle_return(root=graded_course, assignment=ASSIGNMENT).notes
+    notes = write_moodle_return(root=moodle_course, assignment=ASSIGNMENT).notes
     assert [note for note in notes if "sin corregir a mano" in note] == [
         f"Preguntas abiertas sin corregir a mano en 1 de las entregas de {ASSIGNMENT}: su nota en la hoja no las cuenta "
         "todavía (corrígelas en el formgrader y usa «autograder retroalimentacion» y «autograder devolver» otra vez)."]
 
 
-def test_a_different_maximum_in_moodle_is_pointed_out(graded_course):
+def test_a_different_maximum_in_moodle_is_pointed_out(moodle_course):
     """When Moodle's maximum grade differs from the assignment's points, does the command say so (Moodle would skip the grade)?"""
-    copy = graded_course / "calificaciones" / f"{ASSIGNMENT}_moodle_hoja_descargada.csv"
+    copy = moodle_course / "calificaciones" / f"{ASSIGNMENT}_moodle_hoja_descargada.csv"
     original = copy.read_bytes()
     copy.write_bytes(original.replace("7,00".encode(), "10,00".encode()))
     try:
-        notes = write_moodle_return(root=graded_course, assignment=ASSIGNMENT).notes
+        notes = write_moodle_return(root=moodle_course, assignment=ASSIGNMENT).notes
     finally:
         copy.write_bytes(original)
     assert any("7,00 puntos en nbgrader y 10,00 en Moodle" in note for note in notes)
 
 
-def test_the_command_says_where_the_files_are_and_needs_a_collection_first(graded_course, capsys):
+def test_the_command_says_where_the_files_are_and_needs_a_collection_first(moodle_course, capsys):
     """Does `autograder devolver` print both files, and fail in Spanish for an assignment never collected from Moodle?"""
-    assert main(["--curso", str(graded_course), "devolver", ASSIGNMENT]) == 0
+    assert main(["--curso", str(moodle_course), "devolver", ASSIGNMENT]) == 0
     out = capsys.readouterr().out
     assert f"{ASSIGNMENT}_moodle_hoja.csv" in out and f"{ASSIGNMENT}_retroalimentacion.zip" in out
-    assert main(["--curso", str(graded_course), "devolver", "p2_aspectos_practicos"]) == 2
+    assert main(["--curso", str(moodle_course), "devolver", "p2_aspectos_practicos"]) == 2
     assert "usa antes «autograder recoger»" in capsys.readouterr().err
 
 

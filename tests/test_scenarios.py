@@ -1,8 +1,9 @@
 """Grading every assignment's scenario submissions: each loses exactly the points it should.
 
-One nbgrader batch per assignment grades its scenarios in the quick profile;
-the tests then read the gradebook, the feedback and the CSV. By default the
-batch holds the CI subset (``CI_SCENARIOS``: the reference solution, the
+One nbgrader batch per assignment grades its scenarios in the quick profile
+(the session fixture ``graded_scenarios``); the tests then read the gradebook,
+the feedback and the CSV. By default the batch holds the CI subset
+(``CI_SCENARIOS`` in tests/conftest.py: the reference solution, the
 untouched release, a broken file, the seeds' own mistakes and an honest
 alternative; about 3 minutes per assignment on 2 cores), and the other
 scenarios' tests are skipped; ``pytest --todos-los-escenarios`` grades them
@@ -15,18 +16,10 @@ import re
 
 import pytest
 
-from autograder.pipeline.grading import grade
-from tests.conftest import cell_scores, make_course, submit
+from tests.conftest import cell_scores, selected_scenarios
 from tests.scenarios import main, tables
 
 TABLES = {table.assignment: table for table in tables()}
-CI_SCENARIOS = {
-    "p1_normalizacion": {"solucion", "sin_cambios", "cuaderno_roto", "estadisticas_de_test", "modelo_reutilizado"},
-    "p2_aspectos_practicos": {"solucion", "sin_cambios", "codigo_keras_2", "otra_solucion_correcta",
-                              "validacion_con_test"},
-    "p3_ajuste_entrenamiento": {"solucion", "sin_cambios", "otra_solucion_correcta", "validacion_con_test"},
-    "p4_ajustes_del_modelo": {"solucion", "sin_cambios", "otra_solucion_correcta", "mejor_en_test"},
-}
 CASES = [(table.assignment, name) for table in TABLES.values() for name in table.scenarios]
 FEEDBACK_CASES = [(a, name) for a, name in CASES if TABLES[a].scenarios[name].says or name == "solucion"]
 
@@ -34,27 +27,13 @@ FEEDBACK_CASES = [(a, name) for a, name in CASES if TABLES[a].scenarios[name].sa
 @pytest.fixture(scope="module")
 def selected(request):
     """selected(assignment): the scenarios this run grades."""
-    every = request.config.getoption("--todos-los-escenarios")
-    return lambda assignment: set(TABLES[assignment].scenarios) if every else CI_SCENARIOS[assignment]
+    return lambda assignment: selected_scenarios(request.config, assignment)
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory, selected):
-    """grade(assignment): the graded batch of that assignment's selected scenarios, graded once."""
-    batches = {}
-
-    def batch(assignment):
-        if assignment not in batches:
-            table = TABLES[assignment]
-            course = make_course(tmp_path_factory.mktemp(assignment) / "curso")
-            for name in sorted(selected(assignment)):
-                submit(course, assignment, name, table.notebook(name).read_text(encoding="utf-8"))
-            lines = []
-            results = grade(root=course, assignment=assignment, profile="rapido", progress=lines.append)
-            batches[assignment] = course, {result.student: result for result in results}, lines
-        return batches[assignment]
-
-    return batch
+def graded(graded_scenarios):
+    """graded(assignment): the graded batch of that assignment's selected scenarios (graded once per session)."""
+    return graded_scenarios
 
 
 def failed_tests(course, assignment, student):
