@@ -48,6 +48,10 @@ def _students(course) -> list[str]:
     return sorted(path.parent.name for path in (course / "submitted").glob(f"*/{ASSIGNMENT}"))
 
 
+def _feedback(course, student: str) -> str:
+    return (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
+
+
 def _report(course) -> str:
     return (course / "calificaciones" / f"{ASSIGNMENT}_informe.html").read_text(encoding="utf-8")
 
@@ -94,8 +98,11 @@ def test_the_checks_the_class_fails_come_first_with_the_sentence_students_read(g
     assert passed == {check: sum(scores[s][check][0] >= scores[s][check][1] for s in students) for check in passed}
     assert {int(row["entregas"]) for row in rows} == {len(students)}
     assert [row["porcentaje"] for row in rows] == sorted((row["porcentaje"] for row in rows), key=int)
+    lost = [student for student in students if scores[student]["test_normalizacion_3"][0] == 0]
     mistake = next(row for row in rows if row["comprobacion"] == "test_normalizacion_3")
-    assert mistake["frase_mas_repetida"].startswith("X_test_standardized no recibe la misma transformación")
+    shown = [student for student in lost if mistake["frase_mas_repetida"] in html.unescape(_feedback(course, student))]
+    assert "estadisticas_de_test" in lost and shown and mistake["veces"] == str(len(shown))
+    assert "dañado" not in mistake["frase_mas_repetida"], "a notebook that could not be graded says nothing of a check"
     table = _table(_report(course), "comprobaciones")
     assert [row[0] for row in table] == [row["comprobacion"] for row in rows]
     assert table[0][1:3] == [f"{rows[0]['superada_por']} de {len(students)}", f"{rows[0]['porcentaje']} %"]

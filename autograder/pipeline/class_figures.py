@@ -53,7 +53,8 @@ def class_figures(config, assignment: str, results) -> ClassFigures:
                 path = root / "autograded" / student / assignment / f"{notebook.name}.ipynb"
                 cells.setdefault(student, {}).update({} if failures.get(student) else _graded_cells(path))
                 for check, passed in _test_outcomes(notebook):
-                    outcomes[check].append((passed, failures.get(student) or _sentence(cells[student].get(check))))
+                    # A notebook that could not be graded failed every check for one reason, already in the summary.
+                    outcomes[check].append((passed, None if failures.get(student) else _sentence(cells[student].get(check))))
     order = _notebook_order(root / "release" / assignment)
     return ClassFigures(
         totals=totals, top=top, pending=pending, failures=sum(map(bool, failures.values())),
