@@ -14,6 +14,7 @@ from autograder import course_data
 from autograder.checks.evidence import load_call
 from autograder.kernel import fit_log
 from autograder.kernel.evidence import Recorder
+from autograder.kernel.fit_records import LOG
 from autograder.kernel.layout import cell_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,7 +145,7 @@ def hand_over(drop_box: Path, source: str, check: str, *args, **kwargs) -> Path:
     """What the kernel hands over when the hidden cell ``source`` calls ``verify.<check>(...)`` after this
     process's fits (each fit's record, then the call), in ``drop_box``; the call's folder."""
     recorder = Recorder(str(drop_box))
-    for record in fit_log.LOG.records:
+    for record in LOG.records:
         recorder.fit_returned(record)
     recorder.running(source)
     getattr(recorder, check)(*args, **kwargs)

@@ -3,7 +3,8 @@
 import keras
 import pytest
 
-from autograder.kernel.architecture import activation_name, regularization_techniques
+from autograder.checks.regularization import regularization_techniques
+from autograder.kernel.architecture import activation_name
 from autograder.checks.failure import CheckFailed
 from autograder.checks.reference import pool
 from autograder.checks.variants import ACTIVATIONS, INITIALIZERS, OPTIMIZERS, check_activations, check_initializers, check_optimizers

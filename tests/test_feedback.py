@@ -8,6 +8,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
+from autograder.kernel.layout import CALL_FILE, EVIDENCE_DIR
 from autograder.pipeline.course import CourseError, load_config
 from autograder.pipeline.feedback import regenerate_feedback
 from tests.conftest import GRADED_ASSIGNMENT, GRADED_STUDENT, answer_panel, copy_course, feedback_html
@@ -16,7 +17,7 @@ ANSWER, OTHER_ANSWER = "respuesta_normalizacion", "respuesta_tasa_aprendizaje"  
 PENDING = "pendiente de corrección manual"
 COMMENT = "Bien explicado el papel de la escala en el gradiente."
 # What the student's kernel may leave in the autograded folder: models, TensorBoard logs, KerasTuner trials, evidence.
-KERNEL_FILES = ("modelo.keras", "registros/fit/events.out.tfevents.1", "ajuste/trial_0/trial.json", ".evidencia/x/llamada.pkl")
+KERNEL_FILES = ("modelo.keras", "registros/fit/events.out.tfevents.1", "ajuste/trial_0/trial.json", f"{EVIDENCE_DIR}/x/{CALL_FILE}")
 
 
 @pytest.fixture(scope="module")

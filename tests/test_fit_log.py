@@ -6,7 +6,8 @@ import pytest
 
 from autograder.checks.failure import CheckFailed
 from autograder.checks.evidence import training_record
-from autograder.kernel.fit_log import LOG, fingerprints
+from autograder.kernel.fingerprints import fingerprints
+from autograder.kernel.fit_records import LOG
 from autograder.checks.reference import pool
 
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from autograder.checks.evidence import kernel_id, load_call, training_record
-from autograder.kernel import fit_log
 from autograder.kernel.evidence import Recorder
-from autograder.kernel.layout import CALL_FILE, FIT_PREFIX, OBJECT_PREFIX
+from autograder.kernel.fit_records import LOG
+from autograder.kernel.layout import CALL_FILE, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, OBJECT_PREFIX
 
 X = np.random.default_rng(0).random((64, 784)).astype("float32")
 Y = np.arange(64) % 10
@@ -19,7 +19,7 @@ Y = np.arange(64) % 10
 def recorder(tmp_path, monkeypatch):
     """A recorder handing over into ``tmp_path``, told of each fit as it returns, as in the student's kernel."""
     recorder = Recorder(str(tmp_path))
-    monkeypatch.setattr(fit_log.LOG, "on_fit_returned", recorder.fit_returned)
+    monkeypatch.setattr(LOG, "on_fit_returned", recorder.fit_returned)
     return recorder
 
 
@@ -63,7 +63,7 @@ def test_a_fit_that_raises_still_hands_its_record_over(recorder, tmp_path):
     with pytest.raises(ValueError):
         tiny_model().fit(np.zeros((4, 5)), Y[:4], verbose=0)
     (record,) = folders(tmp_path, FIT_PREFIX)
-    assert json.loads((record / "record.json").read_text())["history"] == {}
+    assert json.loads((record / FIT_FILE).read_text())["history"] == {}
 
 
 def test_a_model_handed_over_again_unchanged_is_saved_once(recorder, tmp_path):
@@ -89,7 +89,7 @@ def test_a_model_handed_over_again_unchanged_is_saved_once(recorder, tmp_path):
 
 def test_a_call_that_names_a_folder_outside_the_evidence_is_refused(tmp_path):
     """Is a reference that leaves the evidence folder (``../``) refused instead of followed?"""
-    call = tmp_path / "evidencia" / "llamada"
+    call = tmp_path / EVIDENCE_DIR / "call"
     call.mkdir(parents=True)
     (call / CALL_FILE).write_text(json.dumps({"check": "check_x", "args": [], "kwargs": {}, "fits": ["../fuera"]}))
     with pytest.raises(ValueError):

@@ -27,6 +27,7 @@ import pytest
 from traitlets.log import get_logger
 
 from autograder import course_data
+from autograder.kernel.layout import CALL_FILE, DROP_BOX_ENV, EVIDENCE_DIR, STAGING_ENV
 from autograder.pipeline.course import load_config
 from autograder.pipeline.deadline import DIED_BEFORE, DIED_HERE, KERNEL_DIED, ExecuteWithDeadline
 from autograder.sandbox import landlock, launcher
@@ -201,12 +202,12 @@ def probed(config, course):
              "grades": course / "calificaciones/p.csv", "logs": course / "logs/corregir.log",
              "own": workdir / "course_data.py", "extension": PACKAGE / "kernel/fit_log.py",
              "data": course_data.cache_dir() / "mnist.npz"}  # the grader fills the cache first
-    writes = {"own": workdir / "nuevo.txt", "evidence": workdir / ".evidencia/a", "course": course / "nuevo.txt",
+    writes = {"own": workdir / "nuevo.txt", "evidence": workdir / EVIDENCE_DIR / "a", "course": course / "nuevo.txt",
               "data": course_data.cache_dir() / "nuevo.txt", "tmp": Path("/tmp/nuevo.txt")}
     return run(
         config, course,
         ATTEMPT + f"attempt(Path.read_bytes, {_names(reads)})",
-        f"Path('.evidencia').mkdir(exist_ok=True)\nattempt(lambda path: path.write_text('x'), {_names(writes)})",
+        f"Path('{EVIDENCE_DIR}').mkdir(exist_ok=True)\nattempt(lambda path: path.write_text('x'), {_names(writes)})",
         "import socket\nsocket.create_connection(('1.1.1.1', 80), timeout=5)",
         f"import os\nos.kill({os.getpid()}, 0)",
         "import numpy as np\nx = np.ones(10 * 2**30, dtype=np.uint8)",
@@ -239,10 +240,10 @@ import numpy as np
 from autograder.kernel.evidence import verify
 verify.check_scaled(np.arange(6.0).reshape(2, 3))
 """
-TAMPER = ATTEMPT + """
+TAMPER = ATTEMPT + f"""
 import shutil, tempfile
-drop, staging = os.environ["AUTOGRADER_EVIDENCIA"], os.environ["AUTOGRADER_EVIDENCIA_PREPARACION"]
-def plant(path):
+drop, staging = os.environ["{DROP_BOX_ENV}"], os.environ["{STAGING_ENV}"]
+""" + """def plant(path):
     forged = tempfile.mkdtemp()  # in the kernel's own temporary folder
     os.rename(forged, path)
 attempt(os.listdir, {"drop": drop, "staging": staging})
@@ -259,10 +260,10 @@ def test_handed_over_evidence_cannot_be_seen_changed_or_removed_by_the_kernel(co
     listing, removal, planting = (json.loads(line) for line in printed(notebook.cells[1]).splitlines())
     assert listing == {"drop": "denied", "staging": "denied"} and removal == {"drop": "denied"}
     assert planting == {"planted": "ok"}  # possible, but it adds a call the hidden cell did not make
-    handed = {path.name for path in (workdir / ".evidencia").iterdir()}
+    handed = {path.name for path in (workdir / EVIDENCE_DIR).iterdir()}
     assert "f" * 24 + "-0001" in handed and len(handed) == 2
-    genuine = workdir / ".evidencia" / min(handed)
-    call = json.loads((genuine / "llamada.json").read_text(encoding="utf-8"))
+    genuine = workdir / EVIDENCE_DIR / min(handed)
+    call = json.loads((genuine / CALL_FILE).read_text(encoding="utf-8"))
     array = np.load(genuine / call["args"][0]["file"], allow_pickle=False)
     assert call["check"] == "check_scaled" and np.array_equal(array, np.arange(6.0).reshape(2, 3))
 

@@ -13,11 +13,13 @@ import keras
 import numpy as np
 
 from autograder.checks.accuracy import SPLITS, model_accuracy, model_scores, predict_reshaped, require_minimum
-from autograder.checks.evidence import TrainingRun, kernel_id, require_model, training_record
+from autograder.checks.evidence import kernel_id, require_model, training_record
 from autograder.checks.failure import CheckFailed, require
 from autograder.checks.reference import pool, training_images
+from autograder.checks.regularization import regularization_techniques
 from autograder.checks.splits import touches_test_set
-from autograder.kernel.architecture import activation_name, regularization_techniques
+from autograder.kernel.architecture import activation_name
+from autograder.kernel.training_run import TrainingRun
 
 LOSS_TOLERANCE = 1e-4  # relative: the same weights on the same images, summed in another order
 EPSILON = 1e-7  # Keras' clipping of probabilities in the cross-entropy

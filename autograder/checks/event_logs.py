@@ -9,7 +9,7 @@ import numpy as np
 from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
 from tensorboard.util import tensor_util
 
-from autograder.checks.evidence import EventLog
+from autograder.kernel.training_run import EventLog
 
 
 @dataclass

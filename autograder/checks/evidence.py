@@ -15,48 +15,15 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import keras
 import numpy as np
 
 from autograder.checks.failure import CheckFailed
-from autograder.kernel.architecture import LayerSummary
 from autograder.kernel.layout import CALL_FILE, FIT_FILE, MODEL_FILE
-
-
-@dataclass(frozen=True)
-class EventLog:
-    """TensorBoard event files the kernel handed over: the folder the student named, and the copies."""
-
-    log_dir: str  # as the student's code gave it
-    inside: bool  # within the notebook's folder (only then were its files copied)
-    root: Path | None  # where the copies lie; their names are relative to it and to log_dir
-    files: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TrainingRun:
-    """One ``fit`` call as the kernel's fit log recorded it."""
-
-    model_id: int
-    previous_fits: int
-    train_rows: np.ndarray | None
-    validation_rows: np.ndarray | None
-    validation_source: str | None
-    callbacks: tuple
-    history: dict
-    optimizer: str | None
-    optimizer_steps_at_start: int
-    variables: frozenset
-    dense_layers: tuple[LayerSummary, ...]
-    shared_variables_with: tuple[int, ...]
-    batch_size: int | None
-    epochs: int | None
-    learning_rates: tuple[float, ...]  # the optimizer's, as each epoch began
-    trial: dict | None  # inside a keras_tuner search: {"tuner_id", "trial_id", "values"}
-    tensorboard: tuple[EventLog, ...]  # one per TensorBoard callback: the event files written during this run
+from autograder.kernel.training_run import ARRAYS, EventLog, TrainingRun
 
 
 @dataclass(frozen=True)
@@ -176,7 +143,7 @@ def _load(reference: dict, folder: Path):
     if kind == "sequence":
         return [_load(item, folder) for item in reference["items"]]
     if kind == "event_files":
-        return _event_log(reference, folder)
+        return _event_log(EventLog.from_plain(reference), folder)
     if kind == "tuner":
         tuner = HandedTuner(reference["objective"], tuple(reference["space"]))
         return _current.remember(tuner, reference["id"])
@@ -222,42 +189,27 @@ def _load_run(folder: Path) -> TrainingRun | None:
     read = _read_run(folder)
     if read is None:
         return None
-    plain, train_rows, validation_rows = read
-    return TrainingRun(
-        model_id=plain["model_id"],
-        previous_fits=plain["previous_fits"],
-        train_rows=train_rows,
-        validation_rows=validation_rows,
-        validation_source=plain["validation_source"],
-        callbacks=tuple(rebuild_callback(reference) for reference in plain["callbacks"]),
-        history=plain["history"],
-        optimizer=plain["optimizer"],
-        optimizer_steps_at_start=plain["optimizer_steps_at_start"],
-        variables=frozenset(plain["variables"]),
-        dense_layers=tuple(LayerSummary(**layer) for layer in plain["dense_layers"]),
-        shared_variables_with=tuple(plain["shared_variables_with"]),
-        batch_size=plain["batch_size"],
-        epochs=plain["epochs"],
-        learning_rates=tuple(plain["learning_rates"]),
-        trial=plain["trial"],
-        tensorboard=tuple(_event_log(entry, folder) for entry in plain.get("tensorboard", ())),
-    )
+    run, arrays = read
+    return replace(run, **arrays, callbacks=tuple(rebuild_callback(reference) for reference in run.callbacks),
+                   tensorboard=tuple(_event_log(log, folder) for log in run.tensorboard))
 
 
-def _event_log(entry: dict, folder: Path) -> EventLog:
+def _event_log(log: EventLog, folder: Path) -> EventLog:
     """Event files copied into a sub-folder of ``folder`` (a plain name: nothing outside it is read)."""
-    name = entry.get("dir", "")
+    name = log.root
     root = folder / name if name and Path(name).name == name and name not in (".", "..") else None
-    files = tuple(file for file in entry.get("files", ()) if ".." not in Path(file).parts and not Path(file).is_absolute())
-    return EventLog(str(entry.get("log_dir", "")), bool(entry.get("inside")), root, files)
+    files = tuple(file for file in log.files if ".." not in Path(file).parts and not Path(file).is_absolute())
+    return replace(log, root=root, files=files)
 
 
 @functools.cache
-def _read_run(folder: Path) -> tuple[dict, np.ndarray | None, np.ndarray | None] | None:
-    """A fit record's plain data and image fingerprints, read once however many calls name it."""
+def _read_run(folder: Path) -> tuple[TrainingRun, dict] | None:
+    """A fit record as the kernel wrote it and its arrays (image fingerprints), read once however many calls
+    name it."""
     try:
         plain = json.loads((folder / FIT_FILE).read_text(encoding="utf-8"))
     except OSError:
         return None
-    rows = [folder / f"{name}.npy" for name in ("train_rows", "validation_rows")]
-    return (plain, *(np.load(path, allow_pickle=False) if path.exists() else None for path in rows))
+    paths = {name: folder / f"{name}.npy" for name in ARRAYS}
+    return TrainingRun.from_plain(plain), {name: np.load(path, allow_pickle=False) if path.exists() else None
+                                           for name, path in paths.items()}

@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from autograder import course_data
-from autograder.kernel.fit_log import fingerprints
+from autograder.kernel.fingerprints import fingerprints
 
 
 @dataclass(frozen=True)

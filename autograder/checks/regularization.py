@@ -1,10 +1,30 @@
-"""Check that the final network uses at least one regularization technique."""
+"""Which regularization techniques a network uses, and the check that the final network uses one."""
 
 from __future__ import annotations
 
-from autograder.kernel.architecture import regularization_techniques
-from autograder.checks.evidence import TrainingRun, kernel_id, require_model, training_record
+import keras
+
+from autograder.checks.evidence import kernel_id, require_model, training_record
 from autograder.checks.failure import require
+from autograder.kernel.architecture import flat_layers
+from autograder.kernel.training_run import TrainingRun
+
+
+def regularization_techniques(model, callbacks=()) -> list[str]:
+    """Spanish names of the regularization techniques in a model and its training callbacks."""
+    found = []
+    layers = flat_layers(model)
+    if any(isinstance(layer, (keras.layers.Dropout, keras.layers.GaussianNoise, keras.layers.GaussianDropout,
+                              keras.layers.AlphaDropout, keras.layers.SpatialDropout1D)) for layer in layers):
+        found.append("dropout")
+    if any(getattr(layer, attribute, None) is not None for layer in layers
+           for attribute in ("kernel_regularizer", "bias_regularizer", "activity_regularizer")):
+        found.append("regularización L1/L2")
+    if any(isinstance(layer, (keras.layers.BatchNormalization, keras.layers.LayerNormalization)) for layer in layers):
+        found.append("batch normalization")
+    if any(isinstance(callback, keras.callbacks.EarlyStopping) for callback in callbacks):
+        found.append("early stopping")
+    return found
 
 
 def final_record(model, history) -> TrainingRun:

@@ -16,12 +16,13 @@ import numpy as np
 from autograder import course_data
 from autograder.checks.accuracy import model_accuracy, require_minimum
 from autograder.checks.callbacks import replayed_learning_rates
-from autograder.checks.evidence import HandedTuner, TrainingRun
+from autograder.checks.evidence import HandedTuner
 from autograder.checks.failure import CheckFailed, require
 from autograder.checks.models import check_fresh_builder
 from autograder.checks.reference import pool
 from autograder.checks.regularization import final_record
 from autograder.checks.splits import touches_test_set
+from autograder.kernel.training_run import TrainingRun
 
 TUNERS = {"lr": "tuner_lr", "planificador": "tuner_planificador"}
 OBJECTIVE = "val_accuracy"

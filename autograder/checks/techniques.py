@@ -14,9 +14,10 @@ import keras
 import numpy as np
 
 from autograder.checks.evaluation import require_holdout_validation, run_of
-from autograder.checks.evidence import TrainingRun, require_model
+from autograder.checks.evidence import require_model
 from autograder.checks.failure import require
 from autograder.kernel.architecture import flat_layers, summarize_dense_layers
+from autograder.kernel.training_run import TrainingRun
 
 COEFFICIENT = 0.001  # the seed's weight decay
 DROPOUT_RATES = (0.2, 0.5)  # the seed: "suele estar entre 0,2 y 0,5"

@@ -17,11 +17,12 @@ from tensorboard.plugins.hparams import metadata as hparams_metadata
 
 from autograder.checks.accuracy import model_accuracy
 from autograder.checks.evaluation import LOSS_TOLERANCE
-from autograder.checks.evidence import EventLog, TrainingRun, kernel_id, recorded_runs, training_record
+from autograder.checks.evidence import kernel_id, recorded_runs, training_record
 from autograder.checks.event_logs import Series, read_log
 from autograder.checks.failure import require
 from autograder.checks.reference import pool
 from autograder.checks.splits import touches_test_set
+from autograder.kernel.training_run import EventLog, TrainingRun
 
 EPOCH_SCALARS = {"epoch_loss": "loss", "epoch_accuracy": "accuracy"}  # Keras' tag -> the history's key
 METRICS = ("val_loss", "val_accuracy")  # what each HParams run must log, under these tags

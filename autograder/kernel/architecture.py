@@ -1,11 +1,16 @@
-"""What a Keras model is made of, read from its layers and weights rather than from its source code."""
+"""What a Keras model is made of, read from its layers and weights rather than from its source code.
+
+The kernel describes each model it sees train this way (its Dense layers, with
+the activation that follows each); the grader describes the models it loads
+with the same functions, so both descriptions agree.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import keras
 import numpy as np
+
+from autograder.kernel.training_run import LayerSummary
 
 # Layers that only apply an activation, and the activation each one stands for.
 _ACTIVATION_LAYERS = {
@@ -14,19 +19,6 @@ _ACTIVATION_LAYERS = {
     keras.layers.PReLU: "prelu",
     keras.layers.Softmax: "softmax",
 }
-
-
-@dataclass(frozen=True)
-class LayerSummary:
-    """One Dense layer: its size, the activation applied to its output and its kernel's values."""
-
-    units: int
-    activation: str
-    kernel_size: int
-    kernel_all_zero: bool
-    kernel_kurtosis: float  # 3 for normal values, 1.8 for uniform ones; nan when constant
-    kernel_std: float
-    glorot_limit: float  # sqrt(6 / (fan_in + fan_out)): the bound of glorot_uniform
 
 
 def activation_name(activation) -> str:
@@ -92,19 +84,3 @@ def summarize_dense_layers(model) -> tuple[LayerSummary, ...]:
         ))
     return tuple(summaries)
 
-
-def regularization_techniques(model, callbacks=()) -> list[str]:
-    """Spanish names of the regularization techniques in a model and its training callbacks."""
-    found = []
-    layers = flat_layers(model)
-    if any(isinstance(layer, (keras.layers.Dropout, keras.layers.GaussianNoise, keras.layers.GaussianDropout,
-                              keras.layers.AlphaDropout, keras.layers.SpatialDropout1D)) for layer in layers):
-        found.append("dropout")
-    if any(getattr(layer, attribute, None) is not None for layer in layers
-           for attribute in ("kernel_regularizer", "bias_regularizer", "activity_regularizer")):
-        found.append("regularización L1/L2")
-    if any(isinstance(layer, (keras.layers.BatchNormalization, keras.layers.LayerNormalization)) for layer in layers):
-        found.append("batch normalization")
-    if any(isinstance(callback, keras.callbacks.EarlyStopping) for callback in callbacks):
-        found.append("early stopping")
-    return found

@@ -38,23 +38,25 @@ import tempfile
 import keras
 import numpy as np
 
-from autograder.kernel import fit_log
+from autograder.kernel.architecture import flat_layers
 from autograder.kernel.event_files import (copy_event_files, event_files, ignore_existing_event_files,
                                            inside_notebook_folder)
-from autograder.kernel.tuner_snapshot import keras_tuner_classes, tuner_snapshot
+from autograder.kernel.fit_records import LOG as _LOG
 from autograder.kernel.layout import (CALL_FILE, DROP_BOX_ENV, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, MODEL_FILE,
                                       OBJECT_PREFIX, STAGING_ENV, cell_key)
+from autograder.kernel.training_run import ARRAYS, EventLog, LayerSummary, TrainingRun
+from autograder.kernel.tuner_snapshot import keras_tuner_classes, tuner_snapshot
 
 # Bound now, before any student code runs: later patches do not reach the recorder.
-_open, _type, _id, _vars, _isinstance, _callable, _len = (
-    builtins.open, builtins.type, builtins.id, builtins.vars, builtins.isinstance, builtins.callable, builtins.len)
+_open, _type, _id, _vars, _isinstance, _callable, _len, _sorted, _frozenset = (
+    builtins.open, builtins.type, builtins.id, builtins.vars, builtins.isinstance, builtins.callable, builtins.len,
+    builtins.sorted, builtins.frozenset)
 _mkdir, _makedirs, _rename, _join, _token = os.mkdir, os.makedirs, os.rename, os.path.join, secrets.token_hex
 _mkdtemp, _dumps, _sha256 = tempfile.mkdtemp, json.dumps, hashlib.sha256
 _asarray, _ascontiguous, _floating, _integer, _bool = (
     np.asarray, np.ascontiguousarray, np.floating, np.integer, np.bool_)
 _Model, _History, _Callback, _save_model = (
     keras.Model, keras.callbacks.History, keras.callbacks.Callback, keras.saving.save_model)
-_LOG = fit_log.LOG
 _KERAS_CALLBACKS = {
     _id(cls): name for name, cls in _vars(keras.callbacks).items()
     if _isinstance(cls, _type) and issubclass(cls, _Callback)
@@ -137,10 +139,9 @@ class Recorder:
         if value is None or issubclass(kind, (bool, int, float, str)):
             return {"kind": "value", "value": value}
         if kind is EventFiles:
-            files = event_files(value.folder)
-            target = _join(folder, f"{name}_events")
-            return {"kind": "event_files", "log_dir": value.folder, "inside": inside_notebook_folder(value.folder),
-                    "dir": f"{name}_events", "files": copy_event_files(value.folder, files, target)}
+            files, inside = event_files(value.folder), inside_notebook_folder(value.folder)
+            copied = copy_event_files(value.folder, files, _join(folder, f"{name}_events"))
+            return {"kind": "event_files", **_vars(EventLog(value.folder, inside, f"{name}_events", tuple(copied)))}
         if issubclass(kind, _Model):
             return {"kind": "model", "id": _id(value), "object": self._model_object(value)}
         if issubclass(kind, _History):
@@ -201,38 +202,32 @@ def _save_in(folder: str, model) -> None:
 
 
 def _write_fit(folder: str, record) -> None:
-    """One fit record as plain data: the run's evidence."""
+    """One fit record as plain data (``training_run.TrainingRun``): the run's evidence."""
     _makedirs(folder, exist_ok=True)
-    for name in ("train_rows", "validation_rows"):
-        rows = getattr(record, name)
-        if rows is not None:
-            _write_npy(_join(folder, f"{name}.npy"), rows)
-    plain = {
-        "model_id": _id(record.model),
-        "previous_fits": record.previous_fits,
-        "validation_source": record.validation_source,
-        "callbacks": [_callback(callback) for callback in record.callbacks],
-        "history": record.history_values,
-        "optimizer": record.optimizer,
-        "optimizer_steps_at_start": record.optimizer_steps_at_start,
-        "variables": sorted(record.variables),
-        "dense_layers": [_vars(layer) for layer in record.dense_layers],
-        "shared_variables_with": record.shared_variables_with,
-        "batch_size": record.batch_size,
-        "epochs": record.epochs,
-        "learning_rates": record.learning_rates,
-        "trial": record.trial,
-        "tensorboard": [_tensorboard_log(folder, f"tensorboard-{i}", log_dir, before)
-                        for i, (log_dir, before) in enumerate(record.tensorboard_logs.items())],
-    }
+    run = TrainingRun(
+        model_id=_id(record.model), previous_fits=record.previous_fits, validation_source=record.validation_source,
+        callbacks=tuple(_callback(callback) for callback in record.callbacks), history=record.history_values,
+        optimizer=record.optimizer, optimizer_steps_at_start=record.optimizer_steps_at_start,
+        variables=record.variables, dense_layers=record.dense_layers,
+        shared_variables_with=tuple(record.shared_variables_with), batch_size=record.batch_size,
+        epochs=record.epochs, learning_rates=tuple(record.learning_rates), trial=record.trial,
+        tensorboard=tuple(_tensorboard_log(folder, f"tensorboard-{i}", log_dir, before)
+                          for i, (log_dir, before) in enumerate(record.tensorboard_logs.items())),
+        train_rows=record.train_rows, validation_rows=record.validation_rows,
+    )
+    fields = _vars(run)
+    for name in ARRAYS:
+        if fields[name] is not None:
+            _write_npy(_join(folder, f"{name}.npy"), fields[name])
+    plain = {name: value for name, value in fields.items() if name not in ARRAYS}
     _write_text(_join(folder, FIT_FILE), _dumps(plain, default=_plain))
 
 
-def _tensorboard_log(folder: str, name: str, log_dir: str, before: frozenset) -> dict:
+def _tensorboard_log(folder: str, name: str, log_dir: str, before: frozenset) -> EventLog:
     """The event files a TensorBoard callback wrote during this fit, copied into ``folder/name``."""
     inside = inside_notebook_folder(log_dir)
     new = event_files(log_dir) - before if inside else ()
-    return {"log_dir": log_dir, "inside": inside, "dir": name, "files": copy_event_files(log_dir, new, _join(folder, name))}
+    return EventLog(log_dir, inside, name, tuple(copy_event_files(log_dir, new, _join(folder, name))))
 
 
 def _write_npy(path: str, array) -> None:
@@ -271,7 +266,7 @@ def _probe_builder(builder) -> dict:
     except Exception as error:
         return {"error": _type(error).__name__}
     models = [model for model in (first, second) if issubclass(_type(model), _Model)]
-    parts = [{_id(part) for part in [*fit_log.flat_layers(model), *model.weights]} for model in models]
+    parts = [{_id(part) for part in [*flat_layers(model), *model.weights]} for model in models]
     return {
         "error": None,
         "models": len(models),
@@ -286,7 +281,12 @@ def _steps_taken(model) -> int:
 
 
 def _plain(value):
-    """NumPy scalars as Python numbers, for JSON (which here keeps nan and inf)."""
+    """For JSON (which here keeps nan and inf): NumPy scalars as Python numbers, frozensets as sorted lists,
+    a run's parts as their fields."""
     if _isinstance(value, (_floating, _integer, _bool)):
         return value.item()
+    if _isinstance(value, _frozenset):
+        return _sorted(value)
+    if _isinstance(value, (LayerSummary, EventLog)):
+        return _vars(value)
     raise TypeError(_type(value).__name__)

@@ -46,12 +46,12 @@ class Workspace:
     @property
     def staging(self) -> Path:
         """Where the recorder writes each call's evidence, unseen, before moving it to ``evidence``."""
-        return self.root / "preparacion"
+        return self.root / "staging"
 
     @property
     def evidence(self) -> Path:
         """The drop box of the hidden checks' evidence: folders move in, and the kernel cannot see them again."""
-        return self.root / "evidencia"
+        return self.root / "drop_box"
 
     @property
     def connection_file(self) -> Path:

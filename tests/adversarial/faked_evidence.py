@@ -92,7 +92,7 @@ def _enlaza_historiales(valor, carpeta):
 
 
 def falsifica_evidencia():
-    for carpeta in (os.environ.get("AUTOGRADER_EVIDENCIA"), os.environ.get("AUTOGRADER_EVIDENCIA_PREPARACION"),
+    for carpeta in (os.environ.get("AUTOGRADER_DROP_BOX"), os.environ.get("AUTOGRADER_STAGING"),
                     ".evidencia"):
         try:
             _falsifica_en(Path(carpeta))
