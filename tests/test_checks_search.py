@@ -13,6 +13,8 @@ from autograder import course_data
 from autograder.checks import search
 from autograder.checks.failure import CheckFailed
 
+pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
+
 LR_SPACE = dict(min_value=0.00006, max_value=0.00026)
 
 

@@ -12,6 +12,8 @@ from autograder.checks.reference import pool
 from autograder.checks import splits
 from autograder.checks.splits import check_validation_splits
 
+pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
+
 
 @pytest.fixture(scope="module")
 def data():

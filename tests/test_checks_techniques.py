@@ -12,6 +12,8 @@ from autograder import course_data
 from autograder.checks.failure import CheckFailed
 from autograder.checks.techniques import check_variant
 
+pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
+
 
 @pytest.fixture(scope="module")
 def data():

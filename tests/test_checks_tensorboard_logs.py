@@ -14,6 +14,8 @@ from autograder.checks.tensorboard_logs import check_best_combination, check_hpa
 from autograder.kernel import event_files
 from autograder.kernel.evidence import EventFiles
 
+pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
+
 UNITS = hp.HParam("unidades", hp.Discrete([16, 32]))
 DROPOUT = hp.HParam("descarte", hp.Discrete([0.2, 0.5]))
 

@@ -1,14 +1,47 @@
 """The command line: thin, Spanish, and failing with a clear message."""
 
+import re
+
 import pytest
 
-from autograder.cli import main, parser
+from autograder import cli
+from autograder.cli import main
+from tests.conftest import ROOT
 
 
-def test_every_job_has_one_command():
-    """Does the CLI offer one command per job?"""
-    commands = parser()._subparsers._group_actions[0].choices
-    assert set(commands) == {"publicar", "soluciones", "corregir", "retroalimentacion", "recoger", "devolver", "demo", "calibrar"}
+# The function behind each command of the CLI.
+JOBS = {"publicar": "_publish", "soluciones": "_solutions", "corregir": "_grade", "retroalimentacion": "_feedback",
+        "recoger": "_collect", "devolver": "_give_back", "demo": "_demo", "calibrar": "_calibrate"}
+
+
+def documented_commands() -> dict[str, list[str]]:
+    """The README's table of commands: each command's arguments as documented, without the optional ones."""
+    rows = re.findall(r"^\| `autograder (.+?)` \|", (ROOT / "README.md").read_text(encoding="utf-8"), re.MULTILINE)
+    commands = {}
+    for row in rows:
+        words = re.sub(r"\[[^\]]*\]", "", row).replace("práctica", "p1_normalizacion").split()
+        commands[words[0]] = words[1:]
+    return commands
+
+
+def test_the_readme_documents_every_command():
+    """Does the README's table of commands list exactly the CLI's jobs?"""
+    assert set(documented_commands()) == set(JOBS)
+
+
+@pytest.mark.parametrize("command", JOBS)
+def test_each_documented_command_reaches_its_job(course, monkeypatch, command):
+    """Does each command, written as the README documents it, parse and run its own job on the course given?"""
+    reached = []
+    monkeypatch.setattr(cli, JOBS[command], lambda args: reached.append(args.curso))
+    assert main(["--curso", str(course), command, *documented_commands()[command]]) == 0
+    assert reached == [course]
+
+
+def test_an_unknown_command_is_refused(course):
+    """Does argparse refuse a command that is not one of the jobs?"""
+    with pytest.raises(SystemExit):
+        main(["--curso", str(course), "borrar", "p1_normalizacion"])
 
 
 def test_publishing_prints_where_the_release_went(course, capsys):

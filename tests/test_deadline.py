@@ -3,6 +3,7 @@
 import time
 
 import nbformat
+from nbgrader.preprocessors import Execute
 
 from autograder.pipeline.course import load_config
 from autograder.pipeline.deadline import SILENT, TIMED_OUT, ExecuteWithDeadline
@@ -28,18 +29,28 @@ def test_cells_past_the_submission_deadline_are_interrupted_and_the_rest_still_r
     assert notebook.cells[2].outputs[0].text == "fin\n"
 
 
-def test_without_a_submission_limit_only_the_cell_limit_applies():
-    """With submission_timeout=None, does a cell get exactly its own limit?"""
-    execute = ExecuteWithDeadline(submission_timeout=None, timeout=77)
-    execute._deadline = None
-    assert execute._get_timeout(nbformat.v4.new_code_cell("pass")) == 77
+def test_without_a_submission_limit_each_cell_keeps_its_own_limit():
+    """With submission_timeout=None, do cells within their limit run on and is one past it interrupted at its limit?"""
+    notebook, seconds = _run(["import time\ntime.sleep(4)", "time.sleep(4)", "time.sleep(60)", "print('fin')"],
+                             submission_timeout=None, timeout=6)
+    assert seconds < 30
+    assert [[o for o in cell.outputs if o.output_type == "error"] for cell in notebook.cells[:2]] == [[], []]
+    assert "CellTimeoutError" in {o.ename for o in notebook.cells[2].outputs if o.output_type == "error"}
+    assert notebook.cells[3].outputs[0].text == "fin\n"
 
 
-def test_the_course_grades_with_a_submission_deadline():
-    """Does the course configuration put the deadline-aware Execute into nbgrader's autograde steps?"""
+def test_the_courses_autograde_step_interrupts_a_submission_past_its_deadline():
+    """Does the execution step nbgrader's autograde takes from the course configuration stop a submission at the
+    course's submission limit (lowered here, as an instructor would), although each cell is within its own?"""
     config = load_config(ROOT)
-    assert ExecuteWithDeadline in config.Autograde.autograde_preprocessors
-    assert config.ExecuteWithDeadline.submission_timeout == 3600
+    config.NotebookClient.extra_arguments = []  # the kernel extensions import keras: slow here
+    config.ExecuteWithDeadline.submission_timeout = 6
+    [execute] = [step for step in config.Autograde.autograde_preprocessors if issubclass(step, Execute)]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in
+                                               ["import time\ntime.sleep(4)", "time.sleep(4)", "print('fin')"]])
+    execute(config=config).preprocess(notebook, {"metadata": {"path": "."}})
+    assert "CellTimeoutError" in {o.ename for o in notebook.cells[1].outputs if o.output_type == "error"}
+    assert notebook.cells[2].outputs[0].text == "fin\n"
 
 
 def test_a_cell_keeps_only_its_allowance_of_output_but_always_its_error():

@@ -10,6 +10,8 @@ from autograder.kernel.fingerprints import fingerprints
 from autograder.kernel.fit_records import LOG
 from autograder.checks.reference import pool
 
+pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
+
 
 def tiny_model(**dense):
     model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, **dense)])

@@ -11,6 +11,8 @@ from autograder.kernel.evidence import Recorder
 from autograder.kernel.fit_records import LOG
 from autograder.kernel.layout import CALL_FILE, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, OBJECT_PREFIX
 
+pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
+
 X = np.random.default_rng(0).random((64, 784)).astype("float32")
 Y = np.arange(64) % 10
 

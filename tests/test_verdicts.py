@@ -12,7 +12,7 @@ from autograder.checks import reference as reference_data
 from autograder.checks.reference import reference
 from autograder.checks.verdicts import NOTHING_HANDED_OVER, judge, serve
 from autograder.kernel.layout import EVIDENCE_DIR
-from autograder.pipeline.verdicts import ApplyVerdicts, hidden_calls, run_verdicts, verdict_plan
+from autograder.pipeline.verdicts import VERDICTS_FAILED, ApplyVerdicts, hidden_calls, run_verdicts, verdict_plan
 from tests.conftest import hand_over
 
 SCALED = "from autograder.kernel.evidence import verify\nverify.check_scaled(X_train_scaled, X_valid_scaled, X_test_scaled)"
@@ -66,10 +66,12 @@ def test_literal_arguments_cannot_be_changed_from_the_kernel(tmp_path, scaled):
 
 
 def test_a_verdict_process_past_its_time_fails_every_cell(tmp_path, scaled):
-    """Does a verdict process that runs out of time fail each planned cell with a Spanish reason?"""
+    """Does a verdict process that runs out of time fail each planned cell, saying in Spanish that time ran out?"""
     hand_over(tmp_path / EVIDENCE_DIR, SCALED, "check_scaled", *scaled)
-    verdicts = run_verdicts(tmp_path / EVIDENCE_DIR, verdict_plan([grade_cell(SCALED, "lenta")]), timeout=0)
-    assert "no pudo evaluar" in verdicts["lenta"]["reason"]
+    plan = verdict_plan([grade_cell(SCALED, "lenta"), grade_cell(SCALED + "\n", "otra")])
+    verdicts = run_verdicts(tmp_path / EVIDENCE_DIR, plan, timeout=0)
+    reason = VERDICTS_FAILED.format(why="se agotaron los 0 s de la evaluación")
+    assert [verdict["reason"] for verdict in verdicts.values()] == [reason, reason]
 
 
 def test_failed_verdicts_become_error_outputs_and_evidence_is_removed(tmp_path, scaled):

@@ -76,6 +76,13 @@ def install() -> None:
     keras.Model.fit = fit
 
 
+def uninstall() -> None:
+    """Undo ``install``: Keras' own ``fit`` again, and an empty log."""
+    if getattr(keras.Model.fit, "_logged_by_autograder", False):
+        keras.Model.fit = keras.Model.fit.__wrapped__
+    LOG.__init__()
+
+
 def load_ipython_extension(ipython) -> None:
     """IPython's extension hook: log every fit, and hand the evidence over as it comes."""
     install()

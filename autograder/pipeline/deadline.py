@@ -12,7 +12,7 @@ from nbclient.exceptions import CellExecutionComplete, CellTimeoutError, DeadKer
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Dict, Integer
+from traitlets import Dict, Integer, default
 
 KERNEL_DIED = "KernelMuerto"
 DIED_HERE = ("El núcleo de Python se detuvo al ejecutar esta celda (memoria agotada, os._exit o un fallo): "
@@ -118,9 +118,14 @@ class ExecuteWithDeadline(Execute):
             self._silent = True
             self.task_poll_for_reply.cancel()
 
-    def _get_timeout(self, cell):
-        timeout = super()._get_timeout(cell)
-        if self._deadline is None or cell is None:
+    @default("timeout_func")
+    def _timeout_func_default(self):
+        return self._time_left
+
+    def _time_left(self, cell) -> int | None:
+        """nbclient's ``timeout_func``: the cell's own limit, cut to what is left of the submission's time."""
+        timeout = self.timeout if self.timeout and self.timeout > 0 else None
+        if self._deadline is None:
             return timeout
         left = max(1, math.ceil(self._deadline - time.monotonic()))
         return left if timeout is None else min(timeout, left)
