@@ -14,22 +14,22 @@ DESCRIPTION = "Kit de prácticas autocorregidas del curso de deep learning (nbgr
 
 
 def _publish(args) -> None:
-    from autograder.pipeline.views import release
+    from autograder.pipeline.assign.views import release
 
     for folder in release(root=args.curso, assignment_ids=args.practica):
         print(f"Versión de alumno generada en {folder}")
 
 
 def _solutions(args) -> None:
-    from autograder.pipeline.views import build_solution
+    from autograder.pipeline.assign.views import build_solution
 
     for assignment in args.practica:
         print(f"Solución ejecutada: {build_solution(root=args.curso, assignment=assignment, profile=args.perfil)}")
 
 
 def _grade(args) -> None:
-    from autograder.pipeline.grading import grade
-    from autograder.pipeline.report import score_table
+    from autograder.pipeline.run.batch import grade
+    from autograder.pipeline.export.score_table import score_table
 
     results = grade(
         root=args.curso, assignment=args.practica, students=args.alumno, profile=args.perfil, force=args.forzar,
@@ -40,7 +40,7 @@ def _grade(args) -> None:
 
 
 def _feedback(args) -> None:
-    from autograder.pipeline.feedback import regenerate_feedback
+    from autograder.pipeline.feedback.regenerate import regenerate_feedback
 
     written = regenerate_feedback(root=args.curso, assignment=args.practica, students=args.alumno)
     print(f"Retroalimentación escrita de nuevo para {len(written)} entregas en {Path(args.curso).resolve() / 'feedback'}")
@@ -48,14 +48,14 @@ def _feedback(args) -> None:
 
 def _demo(args) -> None:
     from autograder.pipeline.demo import demo
-    from autograder.pipeline.report import score_table
+    from autograder.pipeline.export.score_table import score_table
 
     for assignment, results in demo(root=args.curso, profile=args.perfil).items():
         print(score_table(assignment, results))
 
 
 def _collect(args) -> None:
-    from autograder.pipeline.moodle_collection import collect_moodle_zip
+    from autograder.pipeline.moodle.collection import collect_moodle_zip
 
     collection = collect_moodle_zip(
         root=args.curso, assignment=args.practica, submissions_zip=args.entregas, worksheet=args.participantes, key=args.clave,
@@ -65,7 +65,7 @@ def _collect(args) -> None:
 
 
 def _give_back(args) -> None:
-    from autograder.pipeline.moodle_upload import write_moodle_return
+    from autograder.pipeline.moodle.upload import write_moodle_return
 
     result = write_moodle_return(root=args.curso, assignment=args.practica)
     print("\n".join([*result.notes, f"Hoja de calificaciones para Moodle: {result.worksheet}",

@@ -46,7 +46,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from autograder import course_data  # noqa: E402
 from autograder.pipeline.course import KERNEL_ENV  # noqa: E402
-from autograder.pipeline.grading import grade  # noqa: E402
+from autograder.pipeline.run.batch import grade  # noqa: E402
 
 from class_grading_baselines import measure_nbclient, measure_plain, nbclient_subset  # noqa: E402
 from class_grading_courses import ASSIGNMENT, KIT_CONFIG, PROFILE, Submission, class_mix, warm_up  # noqa: E402

@@ -18,7 +18,7 @@ from nbgrader.api import Gradebook
 
 from autograder import course_data
 from autograder.pipeline.course import KERNEL_ENV, load_config
-from autograder.pipeline.views import release
+from autograder.pipeline.assign.views import release
 from tests.p1_normalizacion.scenarios import TABLE
 from tests.scenarios import SOLUTION_MARKERS
 

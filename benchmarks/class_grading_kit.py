@@ -10,14 +10,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.pipeline import grading
-from autograder.pipeline.grading import grade
+from autograder.pipeline.run import batch as grading
+from autograder.pipeline.run.batch import grade
 
 from class_grading_courses import ASSIGNMENT, PROFILE, Submission, kit_course
 from class_grading_processes import CLOCK, TreeMemory
 from dask_cluster import external_cluster
 
-# The driver's single writer (autograder/pipeline/grading.py): per merged submission, ``_record`` merges the task's
+# The driver's single writer (autograder/pipeline/run/batch.py): per merged submission, ``_record`` merges the task's
 # result into gradebook.db (``merge_results``, or ``zero_submission`` for a submission nbgrader could not grade),
 # writes the failure feedback and the log, then the state file, and reads the grade back; once per run, after the
 # last merge, the class files (the CSV, moodle.csv, the class report and the similarity hint). Wrapped here by the
@@ -39,7 +39,7 @@ class WriterTimes:
 
 @contextlib.contextmanager
 def timed_writer():
-    """Wrap the single writer's functions in autograder.pipeline.grading with timers; restored on leaving."""
+    """Wrap the single writer's functions in autograder.pipeline.run.batch with timers; restored on leaving."""
     times, saved = WriterTimes(), {}
 
     def timed(function, sink):

@@ -33,7 +33,7 @@ def writer_report(kits: list[KitRun]) -> None:
              + f" en «{kits[0].label}»." if kits and kits[0].writer.batch else "."))
     missing = sorted({name for kit in kits for name in kit.writer.missing})
     if missing:
-        print(f"AVISO: autograder/pipeline/grading.py ya no tiene {', '.join(missing)}: sin medir.")
+        print(f"AVISO: autograder/pipeline/run/batch.py ya no tiene {', '.join(missing)}: sin medir.")
 
 
 def overhead_report(runs: Runs) -> None:

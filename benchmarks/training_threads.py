@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder import course_data  # noqa: E402
-from autograder.pipeline.parallel import machine_cores  # noqa: E402
+from autograder.pipeline.run.dask_cluster import machine_cores  # noqa: E402
 from autograder.sandbox.settings import thread_environment  # noqa: E402
 
 TRAINING = """

@@ -11,7 +11,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import course_data
-from autograder.checks.evidence import load_call
+from autograder.checks.loaded_evidence import load_call
 from autograder.kernel import fit_log
 from autograder.kernel.evidence import Recorder
 from autograder.kernel.fit_records import LOG
@@ -100,7 +100,7 @@ def selected_scenarios(config, assignment: str) -> set[str]:
 def graded_scenarios(tmp_path_factory, request):
     """graded_scenarios(assignment): (course, {student: StudentGrade}, progress lines) of one nbgrader batch of that
     assignment's selected scenarios, graded once per session. Tests that change the course work on a ``copy_course``."""
-    from autograder.pipeline.grading import grade  # imports TensorFlow: only for the tests that grade
+    from autograder.pipeline.run.batch import grade  # imports TensorFlow: only for the tests that grade
     from tests.scenarios import tables
 
     batches = {}

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from autograder.pipeline.course import load_config
-from autograder.pipeline.deadline import ExecuteWithDeadline
+from autograder.pipeline.run.execute_with_deadline import ExecuteWithDeadline
 from autograder.sandbox import landlock, launcher
 from tests.conftest import ROOT
 

@@ -13,7 +13,7 @@ import inspect
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.pipeline.grading import grade
+from autograder.pipeline.run.batch import grade
 from tests.adversarial.cases import ASSIGNMENT, CASES, CONFIG, CORPUS, LIMITS, expected_score, points
 from tests.conftest import make_course, submit
 from tests.scenarios import stale

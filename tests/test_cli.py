@@ -72,7 +72,7 @@ def test_an_unknown_profile_is_refused(course):
 def test_grading_passes_the_cluster_options_on(course, monkeypatch, capsys):
     """Do --trabajadores and --planificador reach the grading function?"""
     calls = []
-    monkeypatch.setattr("autograder.pipeline.grading.grade", lambda **options: calls.append(options) or [])
+    monkeypatch.setattr("autograder.pipeline.run.batch.grade", lambda **options: calls.append(options) or [])
     assert main(["--curso", str(course), "corregir", "p1_normalizacion", "--trabajadores", "3"]) == 0
     assert main(["--curso", str(course), "corregir", "p1_normalizacion", "--planificador", "tcp://nodo:8786"]) == 0
     assert [(call["workers"], call["scheduler"]) for call in calls] == [(3, None), (None, "tcp://nodo:8786")]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from autograder.pipeline.failures import UNKNOWN, failure_reason
+from autograder.pipeline.run.failed_submissions import UNKNOWN, failure_reason
 
 
 @pytest.mark.parametrize("log, words", [

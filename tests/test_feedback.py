@@ -10,7 +10,7 @@ from nbgrader.coursedir import CourseDirectory
 
 from autograder.kernel.layout import CALL_FILE, EVIDENCE_DIR
 from autograder.pipeline.course import CourseError, load_config
-from autograder.pipeline.feedback import regenerate_feedback
+from autograder.pipeline.feedback.regenerate import regenerate_feedback
 from tests.conftest import GRADED_ASSIGNMENT, GRADED_STUDENT, answer_panel, copy_course, feedback_html
 
 ANSWER, OTHER_ANSWER = "respuesta_normalizacion", "respuesta_tasa_aprendizaje"  # written answers of 1 point each

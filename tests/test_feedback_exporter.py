@@ -4,7 +4,7 @@ import jinja2
 import nbformat
 from nbconvert.exporters import HTMLExporter
 
-from autograder.pipeline.feedback_exporter import FeedbackExporter
+from autograder.pipeline.feedback.html_exporter import FeedbackExporter
 
 
 NOTEBOOK = nbformat.v4.new_notebook(cells=[

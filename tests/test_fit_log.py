@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from autograder.checks.failure import CheckFailed
-from autograder.checks.evidence import training_record
+from autograder.checks.loaded_evidence import training_record
 from autograder.kernel.fingerprints import fingerprints
 from autograder.kernel.fit_records import LOG
 from autograder.checks.reference import pool

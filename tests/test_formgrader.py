@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.pipeline.feedback import regenerate_feedback
-from autograder.pipeline.grading import grade
+from autograder.pipeline.feedback.regenerate import regenerate_feedback
+from autograder.pipeline.run.batch import grade
 from tests.conftest import GRADED_ASSIGNMENT, GRADED_STUDENT, answer_panel, copy_course, feedback_html
 from tests.formgrader_session import headless_chromium, listed_submissions, open_submission, running_formgrader, type_grades
 

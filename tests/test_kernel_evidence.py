@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.checks.evidence import kernel_id, load_call, training_record
+from autograder.checks.loaded_evidence import kernel_id, load_call, training_record
 from autograder.kernel.evidence import Recorder
 from autograder.kernel.fit_records import LOG
 from autograder.kernel.layout import CALL_FILE, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, OBJECT_PREFIX

@@ -10,8 +10,8 @@ import pytest
 
 from autograder.cli import main
 from autograder.pipeline.course import CourseError, load_config, open_gradebook
-from autograder.pipeline.moodle_collection import collect_moodle_zip
-from autograder.pipeline.moodle_worksheet import read_mapping
+from autograder.pipeline.moodle.collection import collect_moodle_zip
+from autograder.pipeline.moodle.worksheet import read_mapping
 from tests.conftest import ROOT
 from tests.moodle_downloads import flat, write_worksheet, write_zip
 

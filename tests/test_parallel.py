@@ -8,13 +8,13 @@ import dask
 import pytest
 from distributed import KilledWorker, LocalCluster
 
-from autograder.pipeline import grading, parallel
+from autograder.pipeline.run import batch as grading, dask_cluster as parallel
 from autograder.pipeline.course import CourseError
-from autograder.pipeline.failures import UNKNOWN
-from autograder.pipeline.grading import StudentGrade
-from autograder.pipeline.grading_task import crashed_task
-from autograder.pipeline.parallel import dask_client, run_each
-from autograder.pipeline.progress import Progress
+from autograder.pipeline.run.failed_submissions import UNKNOWN
+from autograder.pipeline.run.batch import StudentGrade
+from autograder.pipeline.run.submission_task import crashed_task
+from autograder.pipeline.run.dask_cluster import dask_client, run_each
+from autograder.pipeline.run.progress import Progress
 
 
 def test_each_local_worker_runs_one_job_at_a_time_quietly(capfd):

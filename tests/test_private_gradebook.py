@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.pipeline.private_gradebook import (
+from autograder.pipeline.run.private_gradebook import (
     add_student_record, assignment_gradebook, autograded_results, merge_results, student_record,
 )
 

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from autograder.pipeline.course import assignments
-from autograder.pipeline.views import release
+from autograder.pipeline.assign.views import release
 from tests.conftest import ROOT
 
 ASSIGNMENTS = assignments(ROOT)

@@ -1,7 +1,7 @@
 """The score table printed after grading."""
 
-from autograder.pipeline.grading import StudentGrade
-from autograder.pipeline.report import score_table
+from autograder.pipeline.run.batch import StudentGrade
+from autograder.pipeline.export.score_table import score_table
 
 
 def test_the_table_shows_scores_pending_answers_and_failures():

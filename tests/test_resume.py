@@ -15,7 +15,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.kernel.layout import EVIDENCE_DIR, FIT_FILE
-from autograder.pipeline.grading import grade
+from autograder.pipeline.run.batch import grade
 from tests.conftest import cell_scores, make_course, submit
 from tests.scenarios import tables
 

@@ -7,7 +7,7 @@ import resource
 
 import pytest
 
-from autograder.pipeline.deadline import DIED_BEFORE, DIED_HERE, KERNEL_DIED
+from autograder.pipeline.run.execute_with_deadline import DIED_BEFORE, DIED_HERE, KERNEL_DIED
 from autograder.sandbox.rlimits import MB
 from autograder.sandbox.settings import THREAD_VARIABLES
 from tests.sandbox_kernels import config, course, errors, printed, run  # noqa: F401 (fixtures)

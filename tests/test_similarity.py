@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from autograder.pipeline.similarity import SIMILARITY_THRESHOLD, write_similarity_report
+from autograder.pipeline.class_report.similarity import SIMILARITY_THRESHOLD, write_similarity_report
 from tests.conftest import ROOT, submit
 
 ASSIGNMENT = "p1_normalizacion"

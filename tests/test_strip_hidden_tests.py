@@ -2,7 +2,7 @@
 
 import nbformat
 
-from autograder.pipeline.preprocessors import NO_MESSAGE, StripHiddenTests
+from autograder.pipeline.feedback.preprocessors import NO_MESSAGE, StripHiddenTests
 
 
 def _failed_test_cell(ename: str, evalue: str):

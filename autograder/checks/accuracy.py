@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import course_data
-from autograder.checks.evidence import require_model
+from autograder.checks.loaded_evidence import require_model
 from autograder.checks.failure import require
 from autograder.checks.measured import record_accuracy
 from autograder.checks.reference import pool, reference, training_images

@@ -7,7 +7,7 @@ import types
 
 import keras
 
-from autograder.checks.evidence import kernel_id, runs_of, training_record
+from autograder.checks.loaded_evidence import kernel_id, runs_of, training_record
 from autograder.checks.failure import CheckFailed, require
 
 VALIDATION_METRICS = ("val_loss", "val_accuracy")

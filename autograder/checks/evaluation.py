@@ -13,7 +13,7 @@ import keras
 import numpy as np
 
 from autograder.checks.accuracy import SPLITS, model_accuracy, model_scores, predict_reshaped, require_minimum
-from autograder.checks.evidence import kernel_id, require_model, training_record
+from autograder.checks.loaded_evidence import kernel_id, require_model, training_record
 from autograder.checks.failure import CheckFailed, require
 from autograder.checks.reference import pool, training_images
 from autograder.checks.regularization import regularization_techniques

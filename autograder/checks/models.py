@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograder.checks.evidence import BuilderProbe, training_record
+from autograder.checks.loaded_evidence import BuilderProbe, training_record
 from autograder.checks.failure import CheckFailed, require
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from autograder import course_data
 from autograder.checks.accuracy import model_accuracy, require_minimum
 from autograder.checks.callbacks import replayed_learning_rates
-from autograder.checks.evidence import HandedTuner
+from autograder.checks.loaded_evidence import HandedTuner
 from autograder.checks.failure import CheckFailed, require
 from autograder.checks.models import check_fresh_builder
 from autograder.checks.reference import pool

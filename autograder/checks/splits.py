@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.failure import require
-from autograder.checks.evidence import training_record
+from autograder.checks.loaded_evidence import training_record
 from autograder.checks.reference import pool
 from autograder.kernel.training_run import TrainingRun
 

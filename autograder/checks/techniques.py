@@ -14,7 +14,7 @@ import keras
 import numpy as np
 
 from autograder.checks.evaluation import require_holdout_validation, run_of
-from autograder.checks.evidence import require_model
+from autograder.checks.loaded_evidence import require_model
 from autograder.checks.failure import require
 from autograder.kernel.architecture import flat_layers, summarize_dense_layers
 from autograder.kernel.training_run import TrainingRun

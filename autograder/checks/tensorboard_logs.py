@@ -17,7 +17,7 @@ from tensorboard.plugins.hparams import metadata as hparams_metadata
 
 from autograder.checks.accuracy import model_accuracy
 from autograder.checks.evaluation import LOSS_TOLERANCE
-from autograder.checks.evidence import kernel_id, recorded_runs, training_record
+from autograder.checks.loaded_evidence import kernel_id, recorded_runs, training_record
 from autograder.checks.event_logs import Series, read_log
 from autograder.checks.failure import require
 from autograder.checks.reference import pool

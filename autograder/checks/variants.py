@@ -7,7 +7,7 @@ log), so any way of writing the network that gives that model passes.
 from __future__ import annotations
 
 from autograder.checks.failure import require
-from autograder.checks.evidence import training_record
+from autograder.checks.loaded_evidence import training_record
 from autograder.kernel.training_run import TrainingRun
 
 ACTIVATIONS = ("sigmoid", "relu", "selu", "leaky_relu")

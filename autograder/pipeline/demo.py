@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from autograder.pipeline.grading import StudentGrade, grade
-from autograder.pipeline.views import release
+from autograder.pipeline.run.batch import StudentGrade, grade
+from autograder.pipeline.assign.views import release
 
 EXAMPLES = "examples"
 

@@ -25,13 +25,13 @@ from nbgrader.converters import Autograde, GenerateSolution
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
-from autograder.pipeline.deadline import ExecuteWithDeadline
-from autograder.pipeline.verdicts import ApplyVerdicts, ClearEvidence
+from autograder.pipeline.run.execute_with_deadline import ExecuteWithDeadline
+from autograder.pipeline.run.apply_verdicts import ApplyVerdicts, ClearEvidence
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FEEDBACK_STEPS = [
-    "autograder.pipeline.preprocessors.GetGradesWithPending",
-    "autograder.pipeline.preprocessors.StripHiddenTests",
+    "autograder.pipeline.feedback.preprocessors.GetGradesWithPending",
+    "autograder.pipeline.feedback.preprocessors.StripHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
@@ -50,7 +50,7 @@ def declare_steps(c: Config) -> None:
     c.NotebookClient.extra_arguments = ["--IPKernelApp.log_level=ERROR", "--IPKernelApp.extensions=autograder.kernel.fit_log"]
     c.NotebookClient.kernel_manager_class = "autograder.sandbox.kernel.SandboxedKernelManager"
     c.GenerateFeedback.preprocessors = FEEDBACK_STEPS
-    c.GenerateFeedback.exporter_class = "autograder.pipeline.feedback_exporter.FeedbackExporter"
+    c.GenerateFeedback.exporter_class = "autograder.pipeline.feedback.html_exporter.FeedbackExporter"
     # The feedback exporter's own section: the formgrader sets HTMLExporter's template to its grading page.
     c.FeedbackExporter.template_name = "feedback_es"
     c.FeedbackExporter.extra_template_basedirs = [

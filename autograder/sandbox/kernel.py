@@ -25,7 +25,7 @@ from autograder import course_data
 from autograder.kernel.layout import EVIDENCE_DIR
 from autograder.sandbox import cgroup, launcher
 from autograder.sandbox.policy import policy_for
-from autograder.sandbox.report import describe
+from autograder.sandbox.protections import describe
 from autograder.sandbox.settings import Sandbox, thread_environment
 from autograder.sandbox.workspace import Workspace
 
@@ -87,7 +87,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         for rule, paths in (("--read", policy.read), ("--list", policy.list), ("--write", policy.write)):
             options += [f"{rule}={path}" for path in paths]
         options += [f"--stage={workspace.staging}", f"--drop={workspace.evidence}"]
-        options += [f"--cgroup={self.kernel_id}", f"--report={workspace.report}"]
+        options += [f"--cgroup={self.kernel_id}", f"--report={workspace.applied_protections}"]
         return [sys.executable, "-I", "-m", launcher.__name__, *options, "--", *command]
 
     async def _async_post_start_kernel(self, **kw) -> None:

@@ -58,8 +58,8 @@ class Workspace:
         return self.root / "connection.json"
 
     @property
-    def report(self) -> Path:
-        return self.root / "report.json"
+    def applied_protections(self) -> Path:
+        return self.root / "protections.json"
 
     def environment(self) -> dict[str, str]:
         """Where the kernel's libraries write their configuration and temporary files."""
@@ -69,7 +69,7 @@ class Workspace:
     def read_report(self) -> dict | None:
         """What the launcher applied; None until it has written it whole."""
         try:
-            return json.loads(self.report.read_text(encoding="utf-8"))
+            return json.loads(self.applied_protections.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
 

@@ -7,15 +7,15 @@ from typing import Callable
 
 from nbgrader.api import MissingEntry
 
-from autograder.pipeline.class_grades import StudentGrade, recorded_grade, submitted_students, write_class_files
+from autograder.pipeline.export.class_files import StudentGrade, recorded_grade, submitted_students, write_class_files
 from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook
-from autograder.pipeline.failures import write_failure_feedback, zero_submission
-from autograder.pipeline.grading_task import GradedSubmission, crashed_task, grade_submission, sees_course
-from autograder.pipeline.parallel import dask_client, run_each
-from autograder.pipeline.private_gradebook import assignment_gradebook, merge_results, quiet_gradebook, student_record
-from autograder.pipeline.progress import FEEDBACK_MISSING, Progress
-from autograder.pipeline.state import graded_state, save_state
-from autograder.pipeline.views import release
+from autograder.pipeline.run.failed_submissions import write_failure_feedback, zero_submission
+from autograder.pipeline.run.submission_task import GradedSubmission, crashed_task, grade_submission, sees_course
+from autograder.pipeline.run.dask_cluster import dask_client, run_each
+from autograder.pipeline.run.private_gradebook import assignment_gradebook, merge_results, quiet_gradebook, student_record
+from autograder.pipeline.run.progress import FEEDBACK_MISSING, Progress
+from autograder.pipeline.run.resume_state import graded_state, save_state
+from autograder.pipeline.assign.views import release
 
 __all__ = ["FEEDBACK_MISSING", "StudentGrade", "grade", "submitted_students"]
 

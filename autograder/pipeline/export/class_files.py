@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.pipeline.class_report import write_class_report
+from autograder.pipeline.class_report.page import write_class_report
 from autograder.pipeline.course import open_gradebook
-from autograder.pipeline.export import write_grades_csv
-from autograder.pipeline.moodle import write_moodle_csv
-from autograder.pipeline.similarity import write_similarity_report
-from autograder.pipeline.state import recorded_states
+from autograder.pipeline.export.grades_csv import write_grades_csv
+from autograder.pipeline.moodle.gradebook_csv import write_moodle_csv
+from autograder.pipeline.class_report.similarity import write_similarity_report
+from autograder.pipeline.run.resume_state import recorded_states
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Verdicts of the hidden checks, computed in a process the student's code never touched.
 
-``python -m autograder.checks.verdicts`` imports the checks (and
+``python -m autograder.checks.verdict_server`` imports the checks (and
 Keras) once, then judges one request per line of its standard input, each in a
 fork of itself, so that a notebook's verdicts cost a fork, not a Python and
 TensorFlow start-up. A request names an evidence folder, a plan (JSON, one entry
@@ -21,7 +21,7 @@ from pathlib import Path
 from autograder import course_data
 from autograder.checks import (accuracy, callbacks, evaluation, measured, measures, models, normalization, quiz,
                                reference, regularization, search, splits, techniques, tensorboard_logs, variants)
-from autograder.checks.evidence import load_call
+from autograder.checks.loaded_evidence import load_call
 from autograder.checks.failure import CheckFailed
 
 CHECKS = {

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.pipeline.moodle_worksheet import Participant, read_mapping, write_grade_worksheet
+from autograder.pipeline.moodle.worksheet import Participant, read_mapping, write_grade_worksheet
 
 FEEDBACK_PLUGIN = "assignfeedback_file"
 

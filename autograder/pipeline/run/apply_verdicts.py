@@ -3,7 +3,7 @@
 ``ClearEvidence`` removes any ``.evidencia/`` folder a submission brought
 along. ``ApplyVerdicts`` reads, from the grader's own copy of each grade
 cell, the checks its hidden code calls (``verify.check_...(...)``), has them
-judged by a fork of ``python -m autograder.checks.verdicts`` on what the kernel handed
+judged by a fork of ``python -m autograder.checks.verdict_server`` on what the kernel handed
 over, and gives every failed cell an error output with the Spanish reason, so
 nbgrader scores it 0 and the feedback says why.
 """
@@ -100,7 +100,7 @@ def _judge_environment() -> dict[str, str]:
 
 
 class _JudgeServer:
-    """This process's ``python -m autograder.checks.verdicts``: started once, it forks a judge per notebook.
+    """This process's ``python -m autograder.checks.verdict_server``: started once, it forks a judge per notebook.
 
     A fork server of the kit's own rather than the standard library's
     (``multiprocessing.get_context("forkserver")`` with ``set_forkserver_preload``),
@@ -120,8 +120,8 @@ class _JudgeServer:
 
         AUTOGRADER_PROFILE=rapido python -c "
         import multiprocessing as m, time; from pathlib import Path
-        from autograder.checks.verdicts import judge; from autograder.pipeline.verdicts import run_verdicts
-        c = m.get_context('forkserver'); c.set_forkserver_preload(['autograder.checks.verdicts'])
+        from autograder.checks.verdict_server import judge; from autograder.pipeline.run.apply_verdicts import run_verdicts
+        c = m.get_context('forkserver'); c.set_forkserver_preload(['autograder.checks.verdict_server'])
         def once(): p = c.Process(target=judge, args=('/nonexistent', [])); p.start(); p.join()
         once(); t = time.perf_counter(); [once() for _ in range(10)]
         print(f'multiprocessing forkserver: {(time.perf_counter() - t) * 100:.0f} ms')
@@ -169,7 +169,7 @@ class _JudgeServer:
     def _server(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "autograder.checks.verdicts"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                [sys.executable, "-m", "autograder.checks.verdict_server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, bufsize=0, env=_judge_environment(),
             )
             self._replies = b""

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from autograder.pipeline.course import CourseError, load_config, open_gradebook
-from autograder.pipeline.moodle_worksheet import (
+from autograder.pipeline.moodle.worksheet import (
     USERNAME, Participant, Worksheet, mapping_path, read_mapping, read_worksheet, worksheet_copy_path, write_mapping,
 )
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.pipeline import class_charts
-from autograder.pipeline.class_figures import ClassFigures, class_figures
-from autograder.pipeline.export import write_csv
-from autograder.pipeline.similarity import similarity_page
+from autograder.pipeline.class_report import charts as class_charts
+from autograder.pipeline.class_report.figures import ClassFigures, class_figures
+from autograder.pipeline.export.grades_csv import write_csv
+from autograder.pipeline.class_report.similarity import similarity_page
 
 STYLE = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}"

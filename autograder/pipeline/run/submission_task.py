@@ -16,10 +16,10 @@ from pathlib import Path
 from nbgrader.converters import Autograde
 
 from autograder.pipeline.course import CONFIG_FILE, kernel_environment, load_config, open_gradebook, run_nbgrader
-from autograder.pipeline.failures import failure_reason
-from autograder.pipeline.feedback import GenerateFeedbackPage
-from autograder.pipeline.private_gradebook import add_student_record, autograded_results, quiet_gradebook
-from autograder.pipeline.state import submission_digest
+from autograder.pipeline.run.failed_submissions import failure_reason
+from autograder.pipeline.feedback.regenerate import GenerateFeedbackPage
+from autograder.pipeline.run.private_gradebook import add_student_record, autograded_results, quiet_gradebook
+from autograder.pipeline.run.resume_state import submission_digest
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Grading a batch: each submission a Dask task (sandboxed kernel, deadline, verdicts), one writer, resumable."""
