@@ -34,7 +34,7 @@ class WriterTimes:
     merges: list[float] = field(default_factory=list)  # merge_results / zero_submission, one per submission
     records: list[float] = field(default_factory=list)  # the whole _record, one per submission
     batch: dict[str, float] = field(default_factory=dict)  # the steps after the last merge
-    missing: list[str] = field(default_factory=list)  # names grading.py no longer has (nothing timed for them)
+    missing: list[str] = field(default_factory=list)  # names run/batch.py no longer has (nothing timed for them)
 
 
 @contextlib.contextmanager

@@ -49,6 +49,19 @@ def logged_fits():
     fit_log.uninstall()
 
 
+def fashion_mnist_arrays(training: int | None = None) -> dict:
+    """Fashion-MNIST as the p3 and p4 notebooks prepare it: flattened, scaled, one-hot; the last pool images as
+    validation, and as training the first ``training`` images (all the others by default)."""
+    import keras
+
+    (x, y), (x_test, y_test) = course_data.load_data("fashion_mnist")
+    x, y = x.reshape(-1, 784).astype("float32") / 255.0, keras.utils.to_categorical(y, 10)
+    n = course_data.validation_size()
+    test = (x_test.reshape(-1, 784).astype("float32") / 255.0, keras.utils.to_categorical(y_test, 10))
+    end = training if training is not None else len(x) - n
+    return {"train": (x[:end], y[:end]), "val": (x[-n:], y[-n:]), "train_val": (x, y), "test": test}
+
+
 def make_course(root: Path) -> Path:
     """A course directory like the repository's: config, sources and committed release."""
     root.mkdir(parents=True, exist_ok=True)

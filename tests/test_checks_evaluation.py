@@ -8,9 +8,10 @@ import keras
 import numpy as np
 import pytest
 
-from autograder import course_data
 from autograder.checks import evaluation
 from autograder.checks.failure import CheckFailed
+
+from tests.conftest import fashion_mnist_arrays
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
 
@@ -20,12 +21,7 @@ EPOCHS = 12
 @pytest.fixture(scope="module")
 def data():
     """The p4 notebook's arrays: few training images, the last pool images as validation."""
-    (x, y), (x_test, y_test) = course_data.load_data("fashion_mnist")
-    x = x.reshape(-1, 784).astype("float32") / 255.0
-    y = keras.utils.to_categorical(y, 10)
-    n = course_data.validation_size()
-    test = (x_test.reshape(-1, 784).astype("float32") / 255.0, keras.utils.to_categorical(y_test, 10))
-    return {"train": (x[:500], y[:500]), "val": (x[-n:], y[-n:]), "test": test}
+    return fashion_mnist_arrays(training=500)
 
 
 def network():

@@ -9,9 +9,10 @@ import keras_tuner
 import numpy as np
 import pytest
 
-from autograder import course_data
 from autograder.checks import search
 from autograder.checks.failure import CheckFailed
+
+from tests.conftest import fashion_mnist_arrays
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
 
@@ -21,12 +22,7 @@ LR_SPACE = dict(min_value=0.00006, max_value=0.00026)
 @pytest.fixture(scope="module")
 def data():
     """The p3 notebook's arrays: flattened, scaled, one-hot, the last images as validation."""
-    (x, y), (x_test, y_test) = course_data.load_data("fashion_mnist")
-    x = x.reshape(-1, 784).astype("float32") / 255.0
-    y = keras.utils.to_categorical(y, 10)
-    n = course_data.validation_size()
-    test = (x_test.reshape(-1, 784).astype("float32") / 255.0, keras.utils.to_categorical(y_test, 10))
-    return {"train": (x[:-n], y[:-n]), "val": (x[-n:], y[-n:]), "train_val": (x, y), "test": test}
+    return fashion_mnist_arrays()
 
 
 def network(learning_rate):

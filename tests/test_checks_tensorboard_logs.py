@@ -8,11 +8,12 @@ import pytest
 import tensorflow as tf
 from tensorboard.plugins.hparams import api as hp
 
-from autograder import course_data
 from autograder.checks.failure import CheckFailed
 from autograder.checks.tensorboard_logs import check_best_combination, check_hparams_grid, check_tensorboard_run
 from autograder.kernel import event_files
 from autograder.kernel.evidence import EventFiles
+
+from tests.conftest import fashion_mnist_arrays
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
 
@@ -22,12 +23,8 @@ DROPOUT = hp.HParam("descarte", hp.Discrete([0.2, 0.5]))
 
 @pytest.fixture(scope="module")
 def data():
-    (x, y), (x_test, y_test) = course_data.load_data("fashion_mnist")
-    x = x.reshape(-1, 784).astype("float32") / 255.0
-    y = keras.utils.to_categorical(y, 10)
-    n = course_data.validation_size()
-    test = (x_test.reshape(-1, 784).astype("float32") / 255.0, keras.utils.to_categorical(y_test, 10))
-    return {"train": (x[:300], y[:300]), "val": (x[-n:], y[-n:]), "test": test}
+    """The p4 notebook's arrays, with few training images."""
+    return fashion_mnist_arrays(training=300)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.sandbox_kernels import (ATTEMPT, PACKAGE, config, course, landlock_ab
 def probed(config, course):
     """One sandboxed kernel tries to read and write inside and outside its folder."""
     workdir = course / "autograded/alumno/p"
-    reads = {"checks": PACKAGE / "checks/thresholds.py", "pipeline": PACKAGE / "pipeline/grading.py",
+    reads = {"checks": PACKAGE / "checks/thresholds.py", "pipeline": PACKAGE / "pipeline/run/batch.py",
              "repository": ROOT / "README.md", "gradebook": course / "gradebook.db",
              "source": course / "source/p/p.ipynb", "submitted": course / "submitted/otro/p/p.ipynb",
              "other": course / "autograded/otro/p/p.ipynb", "feedback": course / "feedback/otro/p/p.html",

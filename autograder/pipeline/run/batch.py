@@ -34,7 +34,7 @@ def grade(
     """Autograde every submission of ``assignment`` in parallel on Dask.
 
     Each submission is a Dask task that grades it against a private gradebook
-    (``grading_task``), on a local cluster of ``workers`` processes or on the
+    (``submission_task``), on a local cluster of ``workers`` processes or on the
     cluster whose scheduler is at ``scheduler``; this process alone writes the
     course gradebook, merging each result as it arrives. A submission nbgrader
     cannot grade (broken notebook, dead kernel, crashed task) scores 0 with a
