@@ -20,6 +20,7 @@ import psutil
 
 from class_grading_courses import ASSIGNMENT, PROFILE, Submission, kit_course, open_gradebook
 from class_grading_processes import CLOCK, TreeMemory, run_command
+from autograder.pipeline.run.resume_state import STATE_SUFFIX
 
 PROGRESS_LINE = re.compile(r"· (\S+): (.*)$")
 KILL_WAIT = 3600  # seconds the first `corregir` may take before its first submission is graded
@@ -66,7 +67,7 @@ class SecondRun:
 
 
 def state_files(course: Path) -> list[Path]:
-    return sorted((course / "logs" / ASSIGNMENT).glob("*.estado.json"))
+    return sorted((course / "logs" / ASSIGNMENT).glob(f"*{STATE_SUFFIX}"))
 
 
 def gradebook_count(course: Path) -> Counter:
@@ -131,7 +132,7 @@ def measure_resume(scratch: Path, submissions: list[Submission]) -> ResumeRun:
     CLOCK.say(f"kill -9: autograder {' '.join(command[3:])} con {len(submissions)} entregas; se mata al"
               " escribirse el primer fichero de estado (logs/<práctica>/<alumno>.estado.json)")
     first = run_until_first_graded(course, command)
-    at_kill = [path.name.removesuffix(".estado.json") for path in state_files(course)]
+    at_kill = [path.name.removesuffix(STATE_SUFFIX) for path in state_files(course)]
     in_gradebook = sum(gradebook_count(course).values()) if (course / "gradebook.db").exists() else 0
     CLOCK.say(f"kill -9 {'enviado' if first.killed else 'NO enviado (la orden ya había terminado)'} a los"
               f" {first.seconds:.0f} s ({first.processes_killed} procesos); corregidas antes:"

@@ -9,15 +9,25 @@ again while the first one was being graded is graded again next time.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 from pathlib import Path
 
 
+STATE_SUFFIX = ".estado.json"
+
+
 def _state_path(root: Path, assignment: str, student: str) -> Path:
-    return root / "logs" / assignment / f"{student}.estado.json"
+    return root / "logs" / assignment / f"{student}{STATE_SUFFIX}"
+
+
+def _read_state(path: Path) -> dict | None:
+    """A state file's contents; None when it is missing or unreadable (then the submission is graded again)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def submission_digest(root: Path, assignment: str, student: str) -> str:
@@ -47,9 +57,8 @@ def save_state(
 
 def graded_state(root: Path, assignment: str, student: str, profile: str) -> dict | None:
     """The state of a finished grading of this very submission with this profile, if any."""
-    try:
-        state = json.loads(_state_path(root, assignment, student).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    state = _read_state(_state_path(root, assignment, student))
+    if state is None:
         return None
     same = state.get("perfil") == profile and state.get("entrega") == submission_digest(root, assignment, student)
     return state if same else None
@@ -57,8 +66,6 @@ def graded_state(root: Path, assignment: str, student: str, profile: str) -> dic
 
 def recorded_states(root: Path, assignment: str) -> dict[str, dict]:
     """The state of every submission of ``assignment`` whose grading finished, by student."""
-    states = {}
-    for path in sorted((root / "logs" / assignment).glob("*.estado.json")):
-        with contextlib.suppress(OSError, ValueError):
-            states[path.name.removesuffix(".estado.json")] = json.loads(path.read_text(encoding="utf-8"))
-    return states
+    paths = sorted((root / "logs" / assignment).glob(f"*{STATE_SUFFIX}"))
+    states = {path.name.removesuffix(STATE_SUFFIX): _read_state(path) for path in paths}
+    return {student: state for student, state in states.items() if state is not None}
