@@ -52,7 +52,7 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None):
             workers = workers or default_workers()
             cluster = stack.enter_context(LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                silence_logs=logging.ERROR,
+                silence_logs=logging.CRITICAL,
             ))
             client = stack.enter_context(Client(cluster))
         yield client
@@ -87,7 +87,14 @@ def run_each(*, client, function: Callable, jobs: dict[str, dict]) -> Iterator[t
 
 @contextlib.contextmanager
 def _quiet_dask():
-    """Dask's own logs and warnings stay off the instructor's console; errors still show."""
-    with silence_logging_cmgr(logging.ERROR), warnings.catch_warnings():
+    """Dask's own logs and warnings stay off the instructor's console, its ERROR lines too.
+
+    Dask logs at ERROR what is routine for a batch that ends: a worker's last
+    heartbeat reaching a scheduler that has just closed ("Failed to communicate
+    with scheduler during heartbeat", dask/distributed#9032). What does go wrong
+    reaches the instructor anyway, in Spanish: a job that raised, or whose worker
+    died, comes back from ``run_each`` as that submission's reason.
+    """
+    with silence_logging_cmgr(logging.CRITICAL), warnings.catch_warnings():
         warnings.filterwarnings("ignore", module="distributed")
         yield
