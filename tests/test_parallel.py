@@ -3,6 +3,9 @@
 That 1 and 2 workers give the same grades is tested on a regrade (tests/test_resume.py)."""
 
 import os
+import subprocess
+import sys
+import textwrap
 
 import dask
 import pytest
@@ -16,6 +19,20 @@ from autograder.pipeline.run.submission_task import crashed_task
 from autograder.pipeline.run.dask_cluster import dask_client, run_each
 from autograder.pipeline.run.progress import Progress
 
+LOGGING_JOB = textwrap.dedent("""
+    import logging
+    from autograder.pipeline.run.dask_cluster import dask_client, run_each
+
+    def log_like_dask_at_shutdown():
+        for name in ("distributed.worker", "distributed.nanny", "distributed.core"):
+            logging.getLogger(name).error("Failed to communicate with scheduler during heartbeat.")
+        return "hecho"
+
+    with dask_client(workers=1) as client:
+        logging.getLogger("distributed.scheduler").error("Failed to communicate with scheduler during heartbeat.")
+        print(dict(run_each(client=client, function=log_like_dask_at_shutdown, jobs={"a": {}})))
+""")
+
 
 def test_each_local_worker_runs_one_job_at_a_time_quietly(capfd):
     """Does each local worker run one submission at a time, and does Dask keep quiet?"""
@@ -24,6 +41,17 @@ def test_each_local_worker_runs_one_job_at_a_time_quietly(capfd):
         results = dict(run_each(client=client, function=lambda x: x * 2, jobs={"a": {"x": 1}, "b": {"x": 2}}))
     assert results == {"a": 2, "b": 4}
     assert capfd.readouterr() == ("", "")
+
+
+def test_dask_error_lines_stay_off_the_console():
+    """Does an ERROR line Dask logs in a worker or in the grader's own process stay off the console?
+
+    Dask logs its workers' last heartbeat to a closed scheduler at ERROR; CI once failed on that line.
+    """
+    run = subprocess.run([sys.executable, "-c", LOGGING_JOB], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "{'a': 'hecho'}"
+    assert "heartbeat" not in run.stdout + run.stderr
 
 
 def test_a_job_that_raises_or_kills_its_worker_costs_only_itself():
