@@ -30,6 +30,7 @@ class Scenario:
     lost: frozenset[str]
     patches: dict[str, str] = field(default_factory=dict)  # grade_id -> the student's cell source
     answered: bool = True  # False: the release exactly as students receive it
+    unanswered: frozenset[str] = frozenset()  # solution cells left as released (a submission done in part)
     truncated: bool = False  # True: the file is cut in half (not valid JSON)
     says: str | None = None  # a sentence the student's feedback must show
 
@@ -83,6 +84,7 @@ def build(table: Table, name: str) -> str:
     notebook = copy.deepcopy(nbformat.read(ROOT / "release" / folder / f"{folder}.ipynb", as_version=4))
     if scenario.answered:
         patches = solution_cells(folder) | {grade_id: source.strip("\n") for grade_id, source in scenario.patches.items()}
+        patches = {grade_id: source for grade_id, source in patches.items() if grade_id not in scenario.unanswered}
         for cell in notebook.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if grade_id in patches:

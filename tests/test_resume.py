@@ -68,14 +68,15 @@ class KilledRun:
     resumed: str  # the output of the next run
 
 
-# 0, 5 and 3.5 points. The untouched release, graded first, is done in seconds, so the kill -9 after its
-# grade finds the two complete submissions being graded or waiting.
-SCENARIOS = {"ana": "sin_cambios", "bea": "solucion", "carlos": "validacion_con_test"}
+# 0, 1 and 0.5 points: the untouched release and two submissions done in part, each training networks (one
+# exercise's comparison, or two) and scoring the cells it answered. The untouched release, graded first, is done
+# in seconds, so the kill -9 after its grade finds the two others being graded or waiting.
+SCENARIOS = {"ana": "sin_cambios", "bea": "solo_ejercicios_1_y_2", "carlos": "solo_ejercicio_1"}
 
 
 @pytest.fixture(scope="module")
 def killed_and_resumed(tmp_path_factory) -> KilledRun:
-    """A class with two complete submissions, graded on 2 workers, killed after the first grade, then resumed."""
+    """A class with two scoring submissions, graded on 2 workers, killed after the first grade, then resumed."""
     course = make_course(tmp_path_factory.mktemp("reanudada") / "curso")
     with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
         config.write("\nc.ApplyVerdicts.keep_evidence = True\n")
@@ -113,17 +114,17 @@ def test_a_run_killed_halfway_resumes_without_losing_or_duplicating_grades(kille
 
 def test_a_regrade_on_one_worker_gives_byte_identical_grades_and_accuracies(killed_and_resumed):
     """Does grading the same class again, on 1 worker instead of 2, give byte-identical grade files, the same
-    score in every test cell and the same accuracies in the evidence of each complete submission?"""
+    score in every test cell and the same accuracies in the evidence of each scoring submission?"""
     course = killed_and_resumed.course
     before = graded_state(course)
     grade(root=course, assignment=ASSIGNMENT, profile="rapido", force=True, workers=1, progress=lambda line: None)
     after = graded_state(course)
     assert after == before
-    assert all(after["histories"].values()), "each complete submission handed its training runs over"
+    assert all(after["histories"].values()), "each scoring submission handed its training runs over"
 
 
 def graded_state(course: Path) -> dict:
-    """Grade files, per-cell scores, and the training histories each complete submission handed over."""
+    """Grade files, per-cell scores, and the training histories each scoring submission handed over."""
     return {
         "files": [(course / "calificaciones" / name).read_bytes() for name in (f"{ASSIGNMENT}.csv", "moodle.csv")],
         "cells": {student: cell_scores(course, ASSIGNMENT, student) for student in SCENARIOS},

@@ -168,6 +168,15 @@ for optimizer in ["sgd", "rmsprop", "adagrad", "adam"]:
         patches={"modelo_final": final_net(DROPOUT_LAYERS, optimizer="keras.optimizers.SGD(learning_rate=1e-4)",
                                            epochs="1")},
     ),
+    # Submissions done in part: what each answered is graded (and cheap to grade, for the regrade tests).
+    "solo_ejercicio_1": Scenario(
+        lost=ALL_TESTS - {"test_activaciones"},  # test_modelo_nuevo checks the runs of exercises 1 to 3
+        unanswered=frozenset({"inicializacion", "optimizadores", "modelo_final", "evaluacion_test"}),
+    ),
+    "solo_ejercicios_1_y_2": Scenario(
+        lost=ALL_TESTS - {"test_activaciones", "test_inicializacion"},
+        unanswered=frozenset({"optimizadores", "modelo_final", "evaluacion_test"}),
+    ),
     # Keras 2 code from the course's old material: `acc` history keys and `lr=`.
     "codigo_keras_2": Scenario(
         lost=FINAL_CHECKS,
