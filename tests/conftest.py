@@ -90,9 +90,11 @@ def course(tmp_path) -> Path:
 
 
 # The scenarios each assignment's batch grades by default (tests/<práctica>/escenarios/): the reference solution,
-# the untouched release, a broken file, the seeds' own mistakes and an honest alternative.
+# the untouched release, a broken file, the seeds' own mistakes, an honest alternative, and in p1 a submission done in
+# part that the formgrader test grades by hand and regrades.
 CI_SCENARIOS = {
-    "p1_normalizacion": {"solucion", "sin_cambios", "cuaderno_roto", "estadisticas_de_test", "modelo_reutilizado"},
+    "p1_normalizacion": {"solucion", "sin_cambios", "cuaderno_roto", "estadisticas_de_test", "modelo_reutilizado",
+                         "solo_normalizacion"},
     "p2_aspectos_practicos": {"solucion", "sin_cambios", "codigo_keras_2", "otra_solucion_correcta",
                               "validacion_con_test"},
     "p3_ajuste_entrenamiento": {"solucion", "sin_cambios", "otra_solucion_correcta", "validacion_con_test"},

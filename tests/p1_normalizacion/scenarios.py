@@ -24,6 +24,11 @@ SCENARIOS = {
     "solucion": Scenario(lost=frozenset()),
     "sin_cambios": Scenario(lost=ALL_TESTS, answered=False),
     "cuaderno_roto": Scenario(lost=ALL_TESTS, truncated=True, says="no es un JSON válido"),
+    # Done in part: the three normalizations and the written answers, no network (cheap to grade again).
+    "solo_normalizacion": Scenario(
+        lost=ALL_TESTS - {"test_normalizacion_1", "test_normalizacion_2", "test_normalizacion_3"},
+        unanswered=frozenset({"modelo", "reduce_lr", "modelo_final"}),
+    ),
     # Seed 000's mistake: the test set standardized with its own statistics.
     "estadisticas_de_test": Scenario(
         lost=frozenset({"test_normalizacion_3", "test_exactitud_test"}),
