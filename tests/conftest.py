@@ -3,8 +3,10 @@ stratified tenth of the real datasets, with the grader's code path unchanged."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -62,10 +64,23 @@ def fashion_mnist_arrays(training: int | None = None) -> dict:
     return {"train": (x[:end], y[:end]), "val": (x[-n:], y[-n:]), "train_val": (x, y), "test": test}
 
 
+@functools.cache
+def _new_gradebook() -> bytes:
+    """The file of a new, empty course gradebook, as the kit creates it: once per test process, since nbgrader runs
+    the ``alembic heads`` command for every new database (about 3 s)."""
+    from autograder.pipeline.course import load_config, open_gradebook
+
+    with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
+        shutil.copy(ROOT / "nbgrader_config.py", scratch)
+        open_gradebook(load_config(Path(scratch))).close()
+        return (Path(scratch) / "gradebook.db").read_bytes()
+
+
 def make_course(root: Path) -> Path:
-    """A course directory like the repository's: config, sources and committed release."""
+    """A course directory like the repository's: config, sources, committed release and a new, empty gradebook."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", root)
+    (root / "gradebook.db").write_bytes(_new_gradebook())
     for folder in ("source", "release"):
         shutil.copytree(ROOT / folder, root / folder, symlinks=False)
     return root
