@@ -107,6 +107,10 @@ L2_ON_ONE_LAYER = """modelo_l2 = keras.Sequential([
 ])
 modelo_l2.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])"""
 
+# The TensorFlow HParams tutorial's way: each combination scored, and chosen, on the test set.
+GRID_SCORED_ON_TEST = changed("ejercicio_7", ("val_loss, val_accuracy = modelo.evaluate(x_val, y_val, verbose=0)",
+                                              "val_loss, val_accuracy = modelo.evaluate(x_test, y_test, verbose=0)"))
+
 SCENARIOS = {
     "solucion": Scenario(lost=frozenset()),
     "sin_cambios": Scenario(lost=ALL_TESTS, answered=False),
@@ -148,12 +152,19 @@ SCENARIOS = {
                                         'log_dir=os.path.join(tempfile.gettempdir(), "registros")'),
                         before="import tempfile\n\n"),
     ),
-    # The TensorFlow HParams tutorial's way: each combination scored, and chosen, on the test set.
     "mejor_en_test": Scenario(
         lost=frozenset({"test_rejilla", "test_mejor_combinacion"}),
         says="nunca con el test",
-        patches=changed("ejercicio_7", ("val_loss, val_accuracy = modelo.evaluate(x_val, y_val, verbose=0)",
-                                        "val_loss, val_accuracy = modelo.evaluate(x_test, y_test, verbose=0)")),
+        patches=GRID_SCORED_ON_TEST,
+    ),
+    # The same mistake in a submission done in part (exercises 2 to 6 left as released): a third of the training,
+    # for the CI subset.
+    "mejor_en_test_sin_ejercicios_2_a_6": Scenario(
+        lost=frozenset({"test_rejilla", "test_mejor_combinacion", "test_mejor_epoca", "test_reentrenamiento", "test_l2",
+                        "test_l1", "test_descarte", "test_tensorboard", "test_batchnorm"}),
+        says="nunca con el test",
+        patches=GRID_SCORED_ON_TEST,
+        unanswered=frozenset({"ejercicio_2", "ejercicio_3", "ejercicio_4", "ejercicio_5", "ejercicio_6"}),
     ),
     "respuesta_incorrecta": Scenario(
         lost=frozenset({"test_autoevaluacion_2"}),
