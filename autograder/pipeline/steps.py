@@ -49,6 +49,10 @@ def declare_steps(c: Config) -> None:
     # The student's kernel logs every keras fit call: the evidence the hidden checks judge training runs by.
     c.NotebookClient.extra_arguments = ["--IPKernelApp.log_level=ERROR", "--IPKernelApp.extensions=autograder.kernel.fit_log"]
     c.NotebookClient.kernel_manager_class = "autograder.sandbox.kernel.SandboxedKernelManager"
+    # Nothing of a graded kernel is kept once its notebook has run (evidence is handed over as each call returns):
+    # it is killed at once. A graceful shutdown waits while ipykernel ends the kernel's own child processes in
+    # rounds, seconds for a submission that forked hundreds of them, and longer on a busy machine.
+    c.NotebookClient.shutdown_kernel = "immediate"
     c.GenerateFeedback.preprocessors = FEEDBACK_STEPS
     c.GenerateFeedback.exporter_class = "autograder.pipeline.feedback.html_exporter.FeedbackExporter"
     # The feedback exporter's own section: the formgrader sets HTMLExporter's template to its grading page.
