@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import html
+import os
 import re
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 
 from autograder.checks.measured import METADATA_KEY
 from autograder.checks.thresholds import THRESHOLDS
+from autograder.pipeline.run.batch import WORKER_OUTPUT_LOG
 from tests.conftest import GRADED_ASSIGNMENT as ASSIGNMENT, cell_scores, copy_course
 
 REGRADED = ("cuaderno_roto", "sin_cambios")
@@ -27,18 +29,23 @@ KIT_LINES = re.compile(
 NOISE = re.compile(r"onednn|absl|tensorflow|cpu_feature_guard|distributed\.|dask|^[IWE]\d{4} ", re.IGNORECASE)
 
 
-def _grade(course, *options: str) -> subprocess.CompletedProcess:
+def _grade(course, *options: str, environment: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "autograder", "--curso", str(course), "corregir", ASSIGNMENT, "--perfil", "rapido",
                *options]
     # The timeout only keeps a hung run from hanging the suite; grading takes a minute at most.
-    return subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=1800)
+    return subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=1800,
+                          env={**os.environ, **(environment or {})})
 
 
 @pytest.fixture(scope="module")
 def graded(graded_course, tmp_path_factory):
-    """The course folder and the two runs of `autograder corregir` (their output, stderr after stdout)."""
+    """The course folder and the two runs of `autograder corregir` (their output, stderr after stdout).
+
+    The first run turns TensorFlow's oneDNN on, as TensorFlow itself does on CPUs with AVX-512: every process that
+    imports TensorFlow (workers, students' kernels) then prints absl and oneDNN start-up lines, on any CPU."""
     course = copy_course(graded_course, tmp_path_factory.mktemp("informe"))
-    runs = [_grade(course, "--alumno", *REGRADED, "--forzar"), _grade(course)]
+    runs = [_grade(course, "--alumno", *REGRADED, "--forzar", environment={"TF_ENABLE_ONEDNN_OPTS": "1"}),
+            _grade(course)]
     for run in runs:
         assert run.returncode == 0, run.stdout + run.stderr
     return course, runs
@@ -71,6 +78,13 @@ def test_corregir_prints_only_its_own_spanish_lines(graded):
         assert lines
         assert not [line for line in lines if NOISE.search(line)]
         assert [line for line in lines if not KIT_LINES.match(line)] == []
+
+
+def test_start_up_notices_go_to_the_workers_log(graded):
+    """Are the start-up lines TensorFlow printed in the first run (oneDNN on) kept in the course's logs?"""
+    course, _ = graded
+    kept = (course / "logs" / ASSIGNMENT / WORKER_OUTPUT_LOG).read_text(encoding="utf-8", errors="replace")
+    assert re.search(r"oneDNN custom operations are on", kept)
 
 
 def test_the_report_links_its_charts_and_the_similarity_page(graded):

@@ -19,6 +19,15 @@ CONFIG_FILE = "nbgrader_config.py"
 # Environment of every kernel the kit starts: the data profile and no
 # TensorFlow log noise on stderr.
 KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+# TensorFlow turns oneDNN on by default only on some CPUs (AVX-512 ones), and oneDNN
+# sums in another order: the same submission would train to other last digits on
+# another machine. Off unless the grader's own environment asks for it.
+ONEDNN_ENV = "TF_ENABLE_ONEDNN_OPTS"
+
+
+def same_numbers_on_any_cpu() -> dict[str, str]:
+    """The setting that makes TensorFlow compute the same on every x86-64 CPU (oneDNN off), unless overridden."""
+    return {ONEDNN_ENV: os.environ.get(ONEDNN_ENV, "0")}
 
 
 class CourseError(RuntimeError):
@@ -79,7 +88,7 @@ def kernel_environment(profile: str):
     """Set the data profile and quiet TensorFlow for the kernels started inside."""
     if profile not in course_data.PROFILES:
         raise CourseError(f"Perfil desconocido {profile!r}: usa {' o '.join(course_data.PROFILES)}.")
-    values = {**KERNEL_ENV, course_data.PROFILE_ENV: profile}
+    values = {**KERNEL_ENV, **same_numbers_on_any_cpu(), course_data.PROFILE_ENV: profile}
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
     try:

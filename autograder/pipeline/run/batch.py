@@ -17,7 +17,12 @@ from autograder.pipeline.run.progress import FEEDBACK_MISSING, Progress
 from autograder.pipeline.run.resume_state import graded_state, save_state
 from autograder.pipeline.assign.views import release
 
-__all__ = ["FEEDBACK_MISSING", "StudentGrade", "grade", "submitted_students"]
+__all__ = ["FEEDBACK_MISSING", "StudentGrade", "WORKER_OUTPUT_LOG", "grade", "submitted_students"]
+
+# What the workers and the students' kernels print outside the kit's own messages
+# (TensorFlow's start-up notices among them): logs/<assignment>/<this path>, in a
+# folder of its own so that no student id names it.
+WORKER_OUTPUT_LOG = "trabajadores/salida.log"
 
 
 def grade(
@@ -75,7 +80,9 @@ def _graded_on_dask(root: Path, config, assignment: str, students: list[str], pr
         return
     jobs = _jobs(root, config, assignment, students, profile)
     # The profile is checked here, before any worker starts; each task sets it on its own worker.
-    with kernel_environment(profile), quiet_gradebook(), dask_client(workers=workers, scheduler=scheduler) as client:
+    output_log = root / "logs" / assignment / WORKER_OUTPUT_LOG
+    with (kernel_environment(profile), quiet_gradebook(),
+          dask_client(workers=workers, scheduler=scheduler, output_log=output_log) as client):
         _check_workers(client, root)
         for student, outcome in run_each(client=client, function=grade_submission, jobs=jobs):
             graded = outcome if isinstance(outcome, GradedSubmission) else crashed_task(student=student, error=outcome)

@@ -12,10 +12,11 @@ import collections
 import contextlib
 import logging
 import os
+import sys
 import warnings
 from typing import Callable, Iterator
 
-from distributed import Client, LocalCluster, as_completed
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 from distributed.utils import silence_logging_cmgr
 
 from autograder.pipeline.course import CourseError
@@ -34,9 +35,35 @@ def default_workers() -> int:
     return max(1, min(machine_cores(), memory // MEMORY_PER_WORKER))
 
 
+class OutputToLog(WorkerPlugin):
+    """Each worker's standard output and error, and so its kernels', go to the end of the file ``path``.
+
+    What a worker or a student's kernel prints outside Python's logging (TensorFlow's
+    and absl's start-up notices, a C library's warnings, a crash's last words) is
+    kept for the instructor in the course's logs, never shown on the console.
+    """
+
+    name = "autograder-output-to-log"
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def setup(self, worker) -> None:
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        log = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.close(log)
+
+
 @contextlib.contextmanager
-def dask_client(*, workers: int | None = None, scheduler: str | None = None):
-    """A Dask client: of the cluster whose scheduler is at ``scheduler``, or of a local cluster of ``workers`` processes."""
+def dask_client(*, workers: int | None = None, scheduler: str | None = None, output_log: str | None = None):
+    """A Dask client: of the cluster whose scheduler is at ``scheduler``, or of a local cluster of ``workers`` processes.
+
+    ``output_log``: the file where every worker's (and its kernels') output goes.
+    """
     if workers is not None and scheduler:
         raise CourseError("Con --planificador el número de trabajadores lo decide el clúster: no uses --trabajadores.")
     if workers is not None and workers < 1:
@@ -55,6 +82,8 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None):
                 silence_logs=logging.CRITICAL,
             ))
             client = stack.enter_context(Client(cluster))
+        if output_log:
+            client.register_plugin(OutputToLog(str(output_log)))
         yield client
 
 
