@@ -9,12 +9,17 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e ".[test]"
 	touch $@
 
-.PHONY: demo test browser
+.PHONY: demo test browser proxy
 demo: $(VENV)/.installed
 	$(VENV)/bin/autograder demo
 
-test: $(VENV)/.installed browser
+test: $(VENV)/.installed browser proxy
 	$(VENV)/bin/python -m pytest
+
+# The course server's proxy (JupyterHub's configurable-http-proxy), from the npm registry, inside the environment.
+proxy: $(VENV)/proxy/node_modules/.bin/configurable-http-proxy
+$(VENV)/proxy/node_modules/.bin/configurable-http-proxy: $(VENV)/.installed
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/proxy configurable-http-proxy@5
 
 # tests/test_formgrader.py drives the formgrader with Debian's headless Chromium and its driver
 # (installed as root where missing; no browser is downloaded from elsewhere).

@@ -17,6 +17,10 @@ c.CourseDirectory.feedback_directory = "feedback"
 if os.environ.get("AUTOGRADER_DB_URL"):
     c.CourseDirectory.db_url = os.environ["AUTOGRADER_DB_URL"]
 
+# nbgrader's exchange, where the course server (`autograder servidor`) releases the assignments
+# and students submit and fetch their feedback. Students' servers read its parent folder too.
+c.Exchange.root = "/srv/curso-dl/intercambio"
+
 # What students see in place of the solutions.
 c.ClearSolutions.code_stub = {"python": "raise NotImplementedError()"}
 c.ClearSolutions.text_stub = "ESCRIBE AQUÍ TU RESPUESTA"

@@ -55,8 +55,17 @@ def _demo(args) -> None:
 
 
 def _collect(args) -> None:
+    from autograder.pipeline.course import CourseError
     from autograder.pipeline.moodle.collection import collect_moodle_zip
 
+    if args.entregas is None:
+        from autograder.pipeline.server.exchange import collect_from_exchange
+
+        collect_from_exchange(root=args.curso, assignment=args.practica)
+        print(f"Última entrega de cada alumno recogida del intercambio en {Path(args.curso).resolve() / 'submitted'}")
+        return
+    if args.participantes is None:
+        raise CourseError("Para recoger el ZIP de Moodle hace falta su hoja de calificaciones: --participantes hoja.csv.")
     collection = collect_moodle_zip(
         root=args.curso, assignment=args.practica, submissions_zip=args.entregas, worksheet=args.participantes, key=args.clave,
     )
@@ -70,6 +79,29 @@ def _give_back(args) -> None:
     result = write_moodle_return(root=args.curso, assignment=args.practica)
     print("\n".join([*result.notes, f"Hoja de calificaciones para Moodle: {result.worksheet}",
                      f"Retroalimentación para Moodle (ZIP): {result.feedback_zip}"]))
+
+
+def _server(args) -> None:
+    from autograder.pipeline.server.start import start_server
+
+    raise SystemExit(start_server(root=args.curso, ip=args.ip, port=args.puerto, profile=args.perfil))
+
+
+def _accounts(args) -> None:
+    from autograder.pipeline.server.accounts import add_students
+
+    accounts = add_students(root=args.curso, worksheet=args.hoja, instructors=args.profesorado or [])
+    print("\n".join(accounts.refused))
+    print(f"Cuentas creadas: {len(accounts.created)}; ya existían: {len(accounts.existing)}.")
+    if accounts.passwords:
+        print(f"Contraseñas de las cuentas nuevas (para repartirlas): {accounts.passwords}")
+
+
+def _hand_out(args) -> None:
+    from autograder.pipeline.server.start import hand_out
+
+    for assignment in hand_out(root=args.curso, assignments=args.practica):
+        print(f"{assignment} repartida: el alumnado la ve en la pestaña Assignments del servidor del curso.")
 
 
 def _calibrate(args) -> None:
@@ -114,14 +146,30 @@ def parser() -> argparse.ArgumentParser:
 
     collection = commands.add_parser("recoger", help="coloca en submitted/ las entregas del ZIP de Moodle («Descargar todas las entregas»)")
     collection.add_argument("practica")
-    collection.add_argument("entregas", type=Path, help="el ZIP que descarga Moodle")
-    collection.add_argument("--participantes", type=Path, required=True, metavar="HOJA.csv", help="la hoja de calificaciones de la tarea en Moodle")
+    collection.add_argument("entregas", type=Path, nargs="?",
+                            help="el ZIP que descarga Moodle; sin él, las entregas del intercambio del servidor del curso")
+    collection.add_argument("--participantes", type=Path, metavar="HOJA.csv", help="la hoja de calificaciones de la tarea en Moodle")
     collection.add_argument("--clave", choices=["usuario", "email"], help="identifica a cada alumno por su nombre de usuario (por defecto, si la hoja lo trae) o su email")
     collection.set_defaults(run=_collect)
 
     give_back = commands.add_parser("devolver", help="prepara para Moodle la hoja de calificaciones y el ZIP de retroalimentación")
     give_back.add_argument("practica")
     give_back.set_defaults(run=_give_back)
+
+    server = commands.add_parser("servidor", help="arranca el servidor del curso (JupyterHub + corrección al entregar); como root")
+    server.add_argument("--ip", default="127.0.0.1", help="dirección en la que escucha (por defecto, solo esta máquina)")
+    server.add_argument("--puerto", type=int, default=8000)
+    server.add_argument("--perfil", default="rapido", **profile)
+    server.set_defaults(run=_server)
+
+    accounts = commands.add_parser("alumnos", help="crea una cuenta del sistema por alumno de la hoja de Moodle; como root")
+    accounts.add_argument("hoja", type=Path, metavar="HOJA.csv", help="la hoja de calificaciones de una tarea de Moodle")
+    accounts.add_argument("--profesorado", nargs="+", metavar="USUARIO", help="cuentas del profesorado (con formgrader)")
+    accounts.set_defaults(run=_accounts)
+
+    hand_out = commands.add_parser("repartir", help="publica las prácticas y las deja en la pestaña Assignments del alumnado")
+    hand_out.add_argument("practica", nargs="+")
+    hand_out.set_defaults(run=_hand_out)
 
     calibration = commands.add_parser("calibrar", help="mide la exactitud de la solución con varias semillas (umbrales)")
     calibration.add_argument("practica")
