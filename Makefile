@@ -10,7 +10,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 .PHONY: demo test browser proxy
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed proxy
 	$(VENV)/bin/autograder demo
 
 test: $(VENV)/.installed browser proxy

@@ -135,9 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    logging.basicConfig(level=logging.WARNING, stream=sys.stdout, format="[corrector %(asctime)s] %(message)s",
-                        datefmt="%H:%M:%S")
-    log.setLevel(logging.INFO)  # the service's own lines; nbgrader's and Dask's only when something goes wrong
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("[corrector %(asctime)s] %(message)s", datefmt="%H:%M:%S"))
+    # The service's own lines; nbgrader's and Dask's only when something goes wrong.
+    handler.addFilter(lambda record: record.name == log.name or record.levelno >= logging.WARNING)
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     serve(root=args.curso, profile=args.perfil, workers=args.trabajadores)
     return 0
 

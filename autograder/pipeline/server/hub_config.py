@@ -47,9 +47,8 @@ def write_public_files(*, root: Path) -> dict[str, Path]:
     prepare_exchange(config)
     public = public_folder(config)
     data = public / "datos"
-    if (cache := course_data.cache_dir()).is_dir():
-        shutil.copytree(cache, data, dirs_exist_ok=True)
     data.mkdir(parents=True, exist_ok=True)
+    _mirror(course_data.cache_dir(), data)
     folders = {"datos": data}
     settings = {"course_id": course_id(config), "exchange": str(exchange_root(config))}
     for group, course_root in ((STUDENTS_GROUP, None), (INSTRUCTORS_GROUP, Path(root).resolve())):
@@ -71,6 +70,15 @@ def write_public_files(*, root: Path) -> dict[str, Path]:
         if not path.is_relative_to(exchange_root(config)):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
     return folders
+
+
+def _mirror(source: Path, target: Path) -> None:
+    """Copy the data files students' kernels read (the grader's cache may lie where other accounts cannot go)."""
+    for path in sorted(source.glob("*")) if source.is_dir() else []:
+        copy = target / path.name
+        if path.is_file() and (not copy.exists() or copy.stat().st_size != path.stat().st_size
+                               or copy.stat().st_mtime < path.stat().st_mtime):
+            shutil.copy2(path, copy)
 
 
 def user_groups(name: str) -> set[str]:
@@ -117,8 +125,10 @@ def configure_hub(c, *, root: Path, ip: str = "127.0.0.1", port: int = 8000, pro
     }
 
     def group_configuration(spawner) -> None:
-        group = INSTRUCTORS_GROUP if INSTRUCTORS_GROUP in user_groups(spawner.user.name) else STUDENTS_GROUP
-        spawner.environment["JUPYTER_CONFIG_PATH"] = str(folders[group])
+        instructor = INSTRUCTORS_GROUP in user_groups(spawner.user.name)
+        spawner.environment["JUPYTER_CONFIG_PATH"] = str(folders[INSTRUCTORS_GROUP if instructor else STUDENTS_GROUP])
+        if instructor:  # nbgrader's formgrader needs the course inside the server's root folder
+            spawner.notebook_dir = str(root)
 
     c.Spawner.pre_spawn_hook = group_configuration
     service = [sys.executable, "-m", "autograder.pipeline.server.grading_service", "--curso", str(root),
