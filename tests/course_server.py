@@ -223,13 +223,14 @@ def page_text(browser, url: str) -> str:
 
 def api_request(browser, url: str, method: str = "GET", body: dict | None = None):
     """A Jupyter API request from the browser's own session (its cookie and XSRF token): the answer's JSON, or its
-    status when it has no body."""
+    status when it failed or has no body."""
     return browser.execute_async_script(
         """const [url, method, body, done] = arguments;
         const xsrf = (document.cookie.match('(^|;)\\s*_xsrf=([^;]*)') || [])[2];
         fetch(url, {method, headers: {'Content-Type': 'application/json', 'X-XSRFToken': xsrf},
                     body: body === null ? undefined : JSON.stringify(body)})
-          .then(r => r.text().then(t => done(t ? JSON.parse(t) : r.status)), e => done(String(e)));""",
+          .then(r => r.ok ? r.text().then(t => done(t ? JSON.parse(t) : r.status)) : done(r.status),
+                e => done(String(e)));""",
         url, method, body)
 
 
