@@ -35,6 +35,7 @@ def grade(
     progress: Callable[[str], None] = print,
     workers: int | None = None,
     scheduler: str | None = None,
+    graded: Callable[[StudentGrade], None] | None = None,
 ) -> list[StudentGrade]:
     """Autograde every submission of ``assignment`` in parallel on Dask.
 
@@ -50,6 +51,10 @@ def grade(
 
     Resumable: a submission graded before with the same notebook and profile
     is not graded again unless ``force``.
+
+    ``graded(result)``: called for each submission as soon as it is in the
+    gradebook with its feedback written (at once for one graded before),
+    before the rest of the batch ends.
     """
     root = Path(root).resolve()
     students = students or submitted_students(root, assignment)
@@ -66,9 +71,13 @@ def grade(
             seconds, failure = states[student].get("segundos", 0.0), states[student]["motivo"]
             results[student] = recorded_grade(config, assignment, student, seconds, failure=failure)
             tracker.report(results[student], graded_now=False)
+            if graded:
+                graded(results[student])
     for student, result in _graded_on_dask(root, config, assignment, pending, profile, workers, scheduler):
         results[student] = result
         tracker.report(result, graded_now=True)
+        if graded:
+            graded(result)
     results = [results[student] for student in students]
     write_class_files(root=root, config=config, assignment=assignment, results=results)
     return results

@@ -86,12 +86,14 @@ def _grade_and_release(course: Path, assignment: str, students: list[str], profi
     try:
         collect_from_exchange(root=course, assignment=assignment)
         log.info("Corrigiendo %s de %s (perfil %s).", assignment, ", ".join(students), profile)
+
+        def deliver(result) -> None:  # each student's feedback as soon as theirs is graded
+            _prepare_feedback(course, assignment, result.student, profile)
+            release_feedback(root=course, assignment=assignment, student=result.student)
+            log.info("Retroalimentación de %s en %s devuelta.", result.student, assignment)
+
         grade(root=course, assignment=assignment, students=students, profile=profile, progress=log.info,
-              workers=workers)
-        for student in students:
-            _prepare_feedback(course, assignment, student, profile)
-            release_feedback(root=course, assignment=assignment, student=student)
-            log.info("Retroalimentación de %s en %s devuelta.", student, assignment)
+              workers=workers, graded=deliver)
     except CourseError as error:
         log.error("No se pudo corregir %s de %s: %s", assignment, ", ".join(students), error)
         return f"error: {error}"
