@@ -87,10 +87,14 @@ def _grade_and_release(course: Path, assignment: str, students: list[str], profi
         collect_from_exchange(root=course, assignment=assignment)
         log.info("Corrigiendo %s de %s (perfil %s).", assignment, ", ".join(students), profile)
 
-        def deliver(result) -> None:  # each student's feedback as soon as theirs is graded
-            _prepare_feedback(course, assignment, result.student, profile)
-            release_feedback(root=course, assignment=assignment, student=result.student)
-            log.info("Retroalimentación de %s en %s devuelta.", result.student, assignment)
+        def deliver(result) -> None:  # each student's feedback as soon as theirs is graded; a failure costs only theirs
+            try:
+                _prepare_feedback(course, assignment, result.student, profile)
+                release_feedback(root=course, assignment=assignment, student=result.student)
+            except (CourseError, OSError) as error:
+                log.error("No se pudo devolver la retroalimentación de %s en %s: %s", result.student, assignment, error)
+            else:
+                log.info("Retroalimentación de %s en %s devuelta.", result.student, assignment)
 
         grade(root=course, assignment=assignment, students=students, profile=profile, progress=log.info,
               workers=workers, graded=deliver)
