@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.pipeline.course import CONFIG_FILE, CourseError, load_config
+from autograder.pipeline.course import CONFIG_FILE, CourseError, assignments, load_config
 from autograder.pipeline.run.batch import grade
 from autograder.pipeline.server.exchange import (Submission, collect_from_exchange, release_feedback,
                                                  submissions)
@@ -62,11 +62,19 @@ def _write_delivered(course: Path, delivered: dict[str, str]) -> None:
     os.replace(scratch, course / DELIVERED)
 
 
-def deliver_round(*, course: Path, profile: str, known: set[str], workers: int | None = None) -> list[Submission]:
-    """Grade and deliver every submission of the exchange not delivered yet; the ones handled this round."""
-    config = load_config(course)
+def deliver_round(*, root: Path, profile: str, workers: int | None = None) -> list[Submission]:
+    """Grade and deliver every submission of the exchange not delivered yet; the ones handled this round.
+
+    The submission-time copy is brought up to date with the course first, so an
+    assignment handed out while the service runs is known to it.
+    """
+    course = Path(root).resolve() / SUBMISSION_COURSE
     delivered = _delivered(course)
-    waiting = [s for s in submissions(config) if s.name not in delivered]
+    waiting = [s for s in submissions(load_config(root)) if s.name not in delivered]
+    if not waiting:
+        return []
+    course = submission_course(root)
+    known = set(assignments(course))
     by_assignment: dict[str, list[Submission]] = {}
     for submission in waiting:
         by_assignment.setdefault(submission.assignment, []).append(submission)
@@ -118,15 +126,11 @@ def _prepare_feedback(course: Path, assignment: str, student: str, profile: str)
 def serve(*, root: Path, profile: str, poll_seconds: float = POLL_SECONDS, workers: int | None = None,
           rounds: int | None = None) -> None:
     """Deliver rounds until stopped (``rounds``: how many, for tests and benchmarks)."""
-    from autograder.pipeline.course import assignments
-
-    course = submission_course(root)
-    known = set(assignments(course))
-    log.info("Servicio de corrección en marcha: %s, perfil %s.", course, profile)
+    log.info("Servicio de corrección en marcha: %s, perfil %s.", submission_course(root), profile)
     done = 0
     while rounds is None or done < rounds:
         try:
-            deliver_round(course=course, profile=profile, known=known, workers=workers)
+            deliver_round(root=root, profile=profile, workers=workers)
         except Exception:  # one bad round must not stop the service; the next round tries again
             log.exception("Error inesperado en el servicio de corrección; sigue en marcha.")
         done += 1
