@@ -4,12 +4,15 @@ The base network is trained on 500 images, long enough for its validation loss
 to reach a minimum and rise again, as in the p4 notebook.
 """
 
+import re
+
 import keras
 import numpy as np
 import pytest
 
 from autograder.checks import evaluation
 from autograder.checks.failure import CheckFailed
+from autograder.checks.wording import number
 
 from tests.conftest import fashion_mnist_arrays
 
@@ -71,6 +74,24 @@ def test_are_validation_figures_reported_as_test_refused(judged, base, data):
     with pytest.raises(CheckFailed, match="conjunto de test"):
         judged(evaluation.check_evaluation, model, history, figures(model, history, data, split="val"),
                model.predict(data["test"][0][:5], verbose=0))
+
+
+def test_are_swapped_loss_and_accuracy_told_they_are_swapped(judged, base, data):
+    """evaluacion = {'test_loss': acc, 'test_accuracy': loss}: the sentence names the fault, with decimal commas."""
+    model, history = base
+    honest = figures(model, history, data)
+    swapped = honest | {"test_loss": honest["test_accuracy"], "test_accuracy": honest["test_loss"]}
+    with pytest.raises(CheckFailed, match="cambiadas la pérdida y la exactitud") as failure:
+        judged(evaluation.check_evaluation, model, history, swapped, model.predict(data["test"][0][:5], verbose=0))
+    assert number(honest["test_accuracy"]) in str(failure.value) and not re.search(r"\d\.\d", str(failure.value))
+
+
+def test_is_a_wrong_test_accuracy_told_apart_from_a_wrong_loss(judged, base, data):
+    """A right loss with another accuracy: the sentence names the accuracy alone, both numbers with commas."""
+    model, history = base
+    given = figures(model, history, data) | {"test_accuracy": 0.5}
+    with pytest.raises(CheckFailed, match=r"^evaluacion\['test_accuracy'\] \(0,5\) no es la exactitud"):
+        judged(evaluation.check_evaluation, model, history, given, model.predict(data["test"][0][:5], verbose=0))
 
 
 def test_are_predictions_of_other_images_refused(judged, base, data):

@@ -46,6 +46,7 @@ class FitRecord:
     learning_rates: list[float] = field(default_factory=list)  # the optimizer's, as each epoch began
     trial: dict | None = None  # the keras_tuner trial the run trained for (tuner_snapshot.trial_of)
     tensorboard_logs: dict = field(default_factory=dict)  # a TensorBoard callback's log_dir -> its event files before
+    sample: np.ndarray | None = None  # the first few training inputs (a copy): to run the model on when handed over
 
 
 class FitLog:
@@ -64,6 +65,11 @@ class FitLog:
             except Exception:
                 pass  # the evidence is missing, and the checks that need it say so
 
+    def sample_of(self, model) -> np.ndarray | None:
+        """A few inputs the model last trained on (None if it never trained on an array)."""
+        return next((record.sample for record in reversed(self.records)
+                     if record.model is model and record.sample is not None), None)
+
     def record_for(self, history) -> FitRecord | None:
         return next((record for record in self.records if record.history is history and history is not None), None)
 
@@ -80,6 +86,7 @@ class FitLog:
             epochs=_plain_int(arguments.get("epochs")),
             trial=trial_of(arguments.get("callbacks")),
             tensorboard_logs=_tensorboard_logs(arguments.get("callbacks")),
+            sample=np.array(arguments["x"][:SAMPLE_ROWS]) if is_array(arguments.get("x")) else None,
         )
         self._fits_per_model[id(model)] = record.previous_fits + 1
         self.records.append(record)
@@ -106,6 +113,7 @@ class FitLog:
 
 
 LOG = FitLog()
+SAMPLE_ROWS = 8
 
 
 def is_array(value) -> bool:
