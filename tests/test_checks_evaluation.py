@@ -159,3 +159,27 @@ def test_is_the_test_loss_the_one_keras_evaluate_reports_even_for_confident_mist
     clipped = float(-np.log(np.clip(probabilities, 1e-7, 1 - 1e-7).astype(np.float64)).mean())
     assert abs(clipped - reported) > 1e-3 * reported
     assert abs(evaluation.keras_loss(model, images, labels, "modelo") - reported) <= 1e-5 * reported
+
+
+class Subclassed(keras.Model):
+    """The base network written as a keras.Model subclass, which Keras' safe mode cannot load."""
+
+    def __init__(self):
+        super().__init__()
+        self.first, self.second = keras.layers.Dense(256, activation="relu"), keras.layers.Dense(256, activation="relu")
+        self.out = keras.layers.Dense(10, activation="softmax")
+
+    def call(self, inputs):
+        return self.out(self.second(self.first(inputs)))
+
+
+def test_is_a_subclass_model_evaluated_outside_the_kernel_like_any_other(judged, data):
+    """The grader rebuilds it from the layers its call ran and recomputes its test loss and accuracy."""
+    model = Subclassed()
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    history = train(model, data, epochs=2)
+    judged(evaluation.check_evaluation, model, history, figures(model, history, data, split="test"),
+           model.predict(data["test"][0][:5], verbose=0), model_name="modelo_base")
+    with pytest.raises(CheckFailed, match="conjunto de test"):
+        judged(evaluation.check_evaluation, model, history, figures(model, history, data, split="val"),
+               model.predict(data["test"][0][:5], verbose=0))

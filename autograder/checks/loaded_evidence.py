@@ -23,7 +23,7 @@ import numpy as np
 
 from autograder.checks.failure import CheckFailed
 from autograder.kernel.layout import CALL_FILE, FIT_FILE, LAYERS_FILE, MODEL_FILE, OUTPUT_FILE, SAMPLE_FILE
-from autograder.kernel.training_run import ARRAYS, EventLog, TrainingRun
+from autograder.kernel.training_run import ARRAYS, Evaluation, EventLog, TrainingRun
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class HandedOver:
 
     def __init__(self, runs: list[TrainingRun | None]):
         self.runs = runs  # in the fit log's order; None where a record never arrived
+        self.evaluations: list[Evaluation] = []  # every evaluate call on an array before the hidden cell, in order
         self._ids: dict[int, tuple[object, int]] = {}  # id in this process -> (object kept alive, kernel id)
 
     def remember(self, value, identity: int):
@@ -93,6 +94,11 @@ def recorded_runs() -> list[TrainingRun]:
     return [run for run in _current.runs if run is not None]
 
 
+def recorded_evaluations() -> list[Evaluation]:
+    """Every ``evaluate`` call on an array the kernel had made when the hidden cell ran, in order."""
+    return list(_current.evaluations)
+
+
 def runs_of(model) -> list[TrainingRun]:
     """Every training run of ``model`` in the kernel, in order."""
     identity = kernel_id(model)
@@ -112,6 +118,7 @@ def load_call(folder: Path) -> tuple[str, list, dict]:
     call = json.loads((folder / CALL_FILE).read_text(encoding="utf-8"))
     _current = HandedOver([])
     _current.runs = [None if name is None else _load_run(_beside(folder, name)) for name in call["fits"]]
+    _current.evaluations = [Evaluation.from_plain(plain) for plain in call.get("evaluations", ())]
     args = [_load(reference, folder) for reference in call["args"]]
     kwargs = {name: _load(reference, folder) for name, reference in call["kwargs"].items()}
     return call["check"], args, kwargs

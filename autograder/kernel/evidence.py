@@ -125,6 +125,7 @@ class Recorder:
             "args": [self._dump(value, folder, f"arg{i}") for i, value in enumerate(args)],
             "kwargs": {name: self._dump(value, folder, f"kw_{name}") for name, value in kwargs.items()},
             "fits": [self._fits.get(index) for index in range(_len(_LOG.records))],
+            "evaluations": list(_LOG.evaluations),
         }
         _write_text(_join(folder, CALL_FILE), _dumps(call, default=_plain))
 

@@ -74,12 +74,34 @@ def install() -> None:
 
     fit._logged_by_autograder = True
     keras.Model.fit = fit
+    _install_evaluate()
+
+
+def _install_evaluate() -> None:
+    """Wrap ``keras.Model.evaluate`` so that every call on an array is logged with what it returned."""
+    original = keras.Model.evaluate
+    if getattr(original, "_logged_by_autograder", False):
+        return
+
+    @functools.wraps(original)
+    def evaluate(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        try:
+            LOG.evaluated(self, args[0] if args else kwargs.get("x"), result)
+        except Exception:
+            pass  # the evaluation is not logged; the student's call is unaffected
+        return result
+
+    evaluate._logged_by_autograder = True
+    keras.Model.evaluate = evaluate
 
 
 def uninstall() -> None:
     """Undo ``install``: Keras' own ``fit`` again, and an empty log."""
     if getattr(keras.Model.fit, "_logged_by_autograder", False):
         keras.Model.fit = keras.Model.fit.__wrapped__
+    if getattr(keras.Model.evaluate, "_logged_by_autograder", False):
+        keras.Model.evaluate = keras.Model.evaluate.__wrapped__
     LOG.__init__()
 
 

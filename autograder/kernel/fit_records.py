@@ -19,7 +19,7 @@ import numpy as np
 
 from autograder.kernel.architecture import summarize_dense_layers
 from autograder.kernel.event_files import event_files
-from autograder.kernel.fingerprints import fingerprints
+from autograder.kernel.fingerprints import fingerprints, rows_digest
 from autograder.kernel.training_run import LayerSummary
 from autograder.kernel.tuner_snapshot import trial_of
 
@@ -56,6 +56,7 @@ class FitLog:
         self.records: list[FitRecord] = []
         self._fits_per_model: dict[int, int] = {}
         self.on_fit_returned = None  # in the student's kernel: hands each finished record over
+        self.evaluations: list[dict] = []  # every evaluate call on an array, as plain ``training_run.Evaluation``s
 
     def finished(self, record: FitRecord) -> None:
         """``fit`` returned or raised: hand its record over; a failed hand-over never fails the student's fit."""
@@ -64,6 +65,16 @@ class FitLog:
                 self.on_fit_returned(record)
             except Exception:
                 pass  # the evidence is missing, and the checks that need it say so
+
+    def evaluated(self, model, x, result) -> None:
+        """An ``evaluate`` call returned ``result``: keep which model it scored, on which images, and its figures."""
+        if len(self.evaluations) >= MAX_EVALUATIONS or not is_array(x):
+            return
+        values = list(result.values()) if isinstance(result, dict) else result
+        values = values if isinstance(values, (list, tuple)) else [values]
+        rows = fingerprints(x)
+        self.evaluations.append({"model_id": id(model), "rows": len(rows), "rows_digest": rows_digest(rows),
+                                 "results": [float(value) for value in values]})
 
     def sample_of(self, model) -> np.ndarray | None:
         """A few inputs the model last trained on (None if it never trained on an array)."""
@@ -114,6 +125,7 @@ class FitLog:
 
 LOG = FitLog()
 SAMPLE_ROWS = 8
+MAX_EVALUATIONS = 500  # a loop that evaluates without end does not fill the evidence
 
 
 def is_array(value) -> bool:

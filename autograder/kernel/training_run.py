@@ -44,6 +44,22 @@ class EventLog:
 
 
 @dataclass(frozen=True)
+class Evaluation:
+    """One ``keras.Model.evaluate`` call on an array: which model, on which images (their fingerprints' digest)
+    and the figures it returned, in order."""
+
+    model_id: int
+    rows: int = 0
+    rows_digest: str = ""  # sha256 of the images' fingerprints (``fingerprints``), as int64 bytes in their order
+    results: tuple[float, ...] = ()
+
+    @classmethod
+    def from_plain(cls, plain: dict) -> Evaluation:
+        return cls(int(plain["model_id"]), int(plain.get("rows", 0)), str(plain.get("rows_digest", "")),
+                   tuple(float(value) for value in plain.get("results", ())))
+
+
+@dataclass(frozen=True)
 class TrainingRun:
     """One ``fit`` call as the kernel's fit log recorded it."""
 
