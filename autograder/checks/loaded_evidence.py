@@ -1,8 +1,11 @@
 """The evidence a kernel handed over, loaded back in the grader's own process.
 
 Loading never runs student code: arrays are read without pickle, models with
-Keras' safe mode (no Lambda layers or custom objects), callbacks are rebuilt
-from their plain settings, and training runs are the fit log's plain records.
+Keras' safe mode (no Lambda layers or custom objects) or, for a model written
+as a ``keras.Model`` subclass, rebuilt as a Sequential model from the Keras
+layers its ``call`` ran in the kernel (their settings and weights); callbacks
+are rebuilt from their plain settings, and training runs are the fit log's
+plain records.
 A call names the fit records and model objects it refers to, which lie beside
 it in the evidence folder; each is read once per judging process.
 Objects keep the identity they had in the kernel (:func:`kernel_id`), so a
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import keras
 import numpy as np
+from keras.src.saving.serialization_lib import SafeModeScope
 
 from autograder.checks.failure import CheckFailed
 from autograder.kernel.layout import CALL_FILE, FIT_FILE, LAYERS_FILE, MODEL_FILE, OUTPUT_FILE, SAMPLE_FILE
@@ -195,9 +199,10 @@ def _rebuild_model(folder: Path):
         if not entries or any(entry.get("class") not in REBUILDABLE_LAYERS for entry in entries):
             return Unreadable("Model")
         layers = []
-        for entry in entries:
-            config = {key: value for key, value in entry["config"].items() if key != "name"}
-            layers.append(getattr(keras.layers, entry["class"]).from_config(config))
+        with SafeModeScope(True):  # no lambdas, and only Keras' own modules, in the layers' settings
+            for entry in entries:
+                config = {key: value for key, value in entry["config"].items() if key != "name"}
+                layers.append(getattr(keras.layers, entry["class"]).from_config(config))
         model = keras.Sequential([keras.Input(shape=sample.shape[1:]), *layers])
         for layer, entry in zip(layers, entries):
             layer.set_weights([np.load(_beside(folder / LAYERS_FILE, file), allow_pickle=False) for file in entry["weights"]])
