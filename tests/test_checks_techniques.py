@@ -188,7 +188,9 @@ def test_are_models_written_as_keras_model_subclasses_judged_like_the_others(jud
 
 
 def test_is_a_wrong_subclass_variant_refused_for_its_technique(judged, subclassed_base, data):
-    with pytest.raises(CheckFailed, match=r"modelo_l2 debe tener un regularizador L2 de factor 0,001 \(kernel_regularizer=regularizers.l2\(0.001\)\)"):
+    """A subclass with another factor is judged for its technique, in prose with a decimal comma, in code with a point."""
+    says = r"modelo_l2 debe tener un regularizador L2 de factor 0,001 \(kernel_regularizer=regularizers.l2\(0.001\)\)"
+    with pytest.raises(CheckFailed, match=says):
         judged(check_variant, *subclassed_base, *trained(Subclassed(regularizers.l2(0.01)), data), variant="l2")
 
 
