@@ -205,7 +205,8 @@ def _rebuild_model(folder: Path):
                 layers.append(getattr(keras.layers, entry["class"]).from_config(config))
         model = keras.Sequential([keras.Input(shape=sample.shape[1:]), *layers])
         for layer, entry in zip(layers, entries):
-            layer.set_weights([np.load(_beside(folder / LAYERS_FILE, file), allow_pickle=False) for file in entry["weights"]])
+            files = [_beside(folder / LAYERS_FILE, file) for file in entry["weights"]]  # plain names in its folder
+            layer.set_weights([np.load(file, allow_pickle=False) for file in files])
         rebuilt = np.asarray(keras.ops.convert_to_numpy(model(sample, training=False)))
         if rebuilt.shape != output.shape or not np.allclose(rebuilt, output, rtol=1e-4, atol=1e-5):
             return Unreadable("Model")

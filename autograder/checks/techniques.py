@@ -38,17 +38,17 @@ class Variant:
 
 VARIANTS = {
     "l2": Variant("la regularización L2",
-                  f"un regularizador L2 de factor {number(COEFFICIENT)} (kernel_regularizer=regularizers.l2({COEFFICIENT!r})) "
-                  "en cada capa Dense oculta (no en la de salida)",
+                  f"un regularizador L2 de factor {number(COEFFICIENT)} "
+                  f"(kernel_regularizer=regularizers.l2({COEFFICIENT!r})) en cada capa Dense oculta (no en la de salida)",
                   weights=(0.0, COEFFICIENT)),
     "l1": Variant("la regularización L1",
-                  f"un regularizador L1 de factor {number(COEFFICIENT)} (kernel_regularizer=regularizers.l1({COEFFICIENT!r}), "
-                  f"o L1L2 con l1={COEFFICIENT!r}) en cada capa "
+                  f"un regularizador L1 de factor {number(COEFFICIENT)} "
+                  f"(kernel_regularizer=regularizers.l1({COEFFICIENT!r}), o L1L2 con l1={COEFFICIENT!r}) en cada capa "
                   "Dense oculta (no en la de salida)",
                   weights=((COEFFICIENT, 0.0), (COEFFICIENT, COEFFICIENT))),
     "dropout": Variant("el descarte",
-                       f"una capa Dropout con una tasa entre {number(DROPOUT_RATES[0])} y {number(DROPOUT_RATES[1])} después de cada "
-                       "capa Dense oculta (ninguna antes de la primera ni tras la de salida)", dropout=True),
+                       f"una capa Dropout con una tasa entre {number(DROPOUT_RATES[0])} y {number(DROPOUT_RATES[1])} "
+                       "después de cada capa Dense oculta (ninguna antes de la primera ni tras la de salida)", dropout=True),
     "batchnorm": Variant("la normalización por lotes",
                          "una capa BatchNormalization después de cada capa Dense oculta (ninguna antes de la primera "
                          "ni tras la de salida)", batch_norm=True),

@@ -4,7 +4,11 @@ A training run's logs must hold, for each of its epochs, the training and
 validation scalars its record shows and the weight histograms. An HParams
 grid must hold one run per combination, each with its hyperparameters and the
 validation figures of one of the notebook's trainings: a figure that no
-training recorded on the validation images (a test figure) is not one.
+training recorded on the validation images (a test figure) is not one, and a
+combination must not log its model's test figures beside them (the kernel logs
+every ``evaluate`` call). The best combination is judged on its own, on the
+combinations the grid logged, even when the grid fails its own item (logged
+as one run, incomplete, with a test figure beside the validation ones).
 """
 
 from __future__ import annotations
@@ -89,8 +93,10 @@ def _hparam_value(value):
 
 def combination(hparams: dict) -> str:
     """A combination as a student reads it: ``(unidades = 512; descarte = 0,2)``."""
-    return "(" + "; ".join(f"{name} = {number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value}"
-                           for name, value in sorted(hparams.items())) + ")"
+    def spelled(value):
+        return number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+    return "(" + "; ".join(f"{name} = {spelled(value)}" for name, value in sorted(hparams.items())) + ")"
 
 
 def _declared_domains(runs: dict) -> dict[str, list]:
@@ -240,7 +246,8 @@ def check_best_combination(events, best, model, test_accuracy) -> None:
     try:
         grid = read_grid(events).runs
     except CheckFailed as failure:
-        raise CheckFailed(f"No se puede comprobar mejor_combinacion sin una rejilla con cifras de validación: {failure}") from None
+        raise CheckFailed("No se puede comprobar mejor_combinacion sin una rejilla con cifras de validación: "
+                          f"{failure}") from None
     top = max(run.val_accuracy for run in grid)
     winners = [run for run in grid if run.val_accuracy >= top - 1e-9]
     require(isinstance(best, dict) and any(_same_values(best, run.hparams) for run in winners),
