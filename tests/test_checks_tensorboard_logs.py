@@ -201,13 +201,20 @@ def accuracy_from_evaluates_dict(model, data):
     tf.summary.scalar("test_accuracy", model.evaluate(*data["test"], verbose=0, return_dict=True)["accuracy"], step=0)
 
 
-@pytest.mark.parametrize("extra", [tutorial_test_accuracy, accuracy_from_evaluates_dict])
+def accuracy_from_predict(model, data):
+    """The same mistake without evaluate: the share of right classes that predict gives on the test images."""
+    x_test, y_test = data["test"]
+    right = model.predict(x_test, verbose=0).argmax(axis=1) == y_test.argmax(axis=1)
+    tf.summary.scalar("exactitud_test", float(right.mean()), step=1)
+
+
+@pytest.mark.parametrize("extra", [tutorial_test_accuracy, accuracy_from_evaluates_dict, accuracy_from_predict])
 def test_is_a_grid_that_logs_each_combinations_test_accuracy_refused(judged, data, notebook_folder, extra):
     """Beside honest validation figures, each combination's test accuracy: the grid item fails (the exercise's
     "Ojo"); the best combination, chosen on validation, passes."""
     grid = log_grid("registros/hparams", data, extra=extra)
     best, model = best_of(grid)
-    tag = "accuracy" if extra is tutorial_test_accuracy else "test_accuracy"
+    tag = {tutorial_test_accuracy: "accuracy", accuracy_from_evaluates_dict: "test_accuracy"}.get(extra, "exactitud_test")
     with pytest.raises(CheckFailed, match=f"'{tag}', una cifra de su modelo en el conjunto de test.*«Ojo»"):
         judged(check_hparams_grid, EventFiles("registros/hparams"))
     judged(check_best_combination, EventFiles("registros/hparams"), best, model,
