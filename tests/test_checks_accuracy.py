@@ -1,5 +1,7 @@
 """Hidden accuracy checks: the grader's labels, the student's normalization, per-profile minimums."""
 
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -8,6 +10,7 @@ from autograder.checks.accuracy import check_accuracy, check_final_net_accuracy,
 from autograder.checks.failure import CheckFailed
 from autograder.checks.reference import pool, reference
 from autograder.checks.thresholds import THRESHOLDS
+from autograder.checks.wording import number
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
 
@@ -38,7 +41,8 @@ def test_a_model_under_the_minimum_fails_and_says_its_own_accuracy(trained, judg
     with pytest.raises(CheckFailed, match="no llega al mínimo exigido") as failure:
         judged(check_accuracy, untrained, x_valid, x_test, split="valid", assignment="p1_normalizacion")
     minimum = THRESHOLDS["p1_normalizacion"]["rapido"]["valid"]
-    assert f"{minimum}" not in str(failure.value)
+    assert f"{minimum}" not in str(failure.value) and number(minimum) not in str(failure.value)
+    assert re.search(r"\(0,\d+\) no llega", str(failure.value))  # its own accuracy, with a decimal comma
 
 
 def test_test_data_with_its_own_statistics_fails_only_the_test_split(trained, judged):

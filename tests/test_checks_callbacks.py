@@ -38,8 +38,8 @@ def test_the_requested_configuration_passes(callback, judged):
 
 
 @pytest.mark.parametrize("callback, message", [
-    (RLROP(monitor="val_loss", factor=0.1, patience=2), "50 %"),
-    (RLROP(monitor="val_loss", factor=0.5, patience=4), "paciencia"),
+    (RLROP(monitor="val_loss", factor=0.1, patience=2), r"por 0,1: para reducirla un 50 % usa factor=0\.5"),
+    (RLROP(monitor="val_loss", factor=0.5, patience=4), "La paciencia de reduce_lr es de 4 épocas; se piden 2"),
     (RLROP(monitor="loss", factor=0.5, patience=2), "validación"),
     (RLROP(monitor="val_acc", factor=0.5, patience=2), "validación"),
     (keras.callbacks.EarlyStopping(), "ReduceLROnPlateau"),

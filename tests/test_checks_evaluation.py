@@ -4,12 +4,15 @@ The base network is trained on 500 images, long enough for its validation loss
 to reach a minimum and rise again, as in the p4 notebook.
 """
 
+import re
+
 import keras
 import numpy as np
 import pytest
 
 from autograder.checks import evaluation
 from autograder.checks.failure import CheckFailed
+from autograder.checks.wording import number
 
 from tests.conftest import fashion_mnist_arrays
 
@@ -71,6 +74,24 @@ def test_are_validation_figures_reported_as_test_refused(judged, base, data):
     with pytest.raises(CheckFailed, match="conjunto de test"):
         judged(evaluation.check_evaluation, model, history, figures(model, history, data, split="val"),
                model.predict(data["test"][0][:5], verbose=0))
+
+
+def test_are_swapped_loss_and_accuracy_told_they_are_swapped(judged, base, data):
+    """evaluacion = {'test_loss': acc, 'test_accuracy': loss}: the sentence names the fault, with decimal commas."""
+    model, history = base
+    honest = figures(model, history, data)
+    swapped = honest | {"test_loss": honest["test_accuracy"], "test_accuracy": honest["test_loss"]}
+    with pytest.raises(CheckFailed, match="cambiadas la pérdida y la exactitud") as failure:
+        judged(evaluation.check_evaluation, model, history, swapped, model.predict(data["test"][0][:5], verbose=0))
+    assert number(honest["test_accuracy"]) in str(failure.value) and not re.search(r"\d\.\d", str(failure.value))
+
+
+def test_is_a_wrong_test_accuracy_told_apart_from_a_wrong_loss(judged, base, data):
+    """A right loss with another accuracy: the sentence names the accuracy alone, both numbers with commas."""
+    model, history = base
+    given = figures(model, history, data) | {"test_accuracy": 0.5}
+    with pytest.raises(CheckFailed, match=r"^evaluacion\['test_accuracy'\] \(0,5\) no es la exactitud"):
+        judged(evaluation.check_evaluation, model, history, given, model.predict(data["test"][0][:5], verbose=0))
 
 
 def test_are_predictions_of_other_images_refused(judged, base, data):
@@ -138,3 +159,27 @@ def test_is_the_test_loss_the_one_keras_evaluate_reports_even_for_confident_mist
     clipped = float(-np.log(np.clip(probabilities, 1e-7, 1 - 1e-7).astype(np.float64)).mean())
     assert abs(clipped - reported) > 1e-3 * reported
     assert abs(evaluation.keras_loss(model, images, labels, "modelo") - reported) <= 1e-5 * reported
+
+
+class Subclassed(keras.Model):
+    """The base network written as a keras.Model subclass, which Keras' safe mode cannot load."""
+
+    def __init__(self):
+        super().__init__()
+        self.first, self.second = keras.layers.Dense(256, activation="relu"), keras.layers.Dense(256, activation="relu")
+        self.out = keras.layers.Dense(10, activation="softmax")
+
+    def call(self, inputs):
+        return self.out(self.second(self.first(inputs)))
+
+
+def test_is_a_subclass_model_evaluated_outside_the_kernel_like_any_other(judged, data):
+    """The grader rebuilds it from the layers its call ran and recomputes its test loss and accuracy."""
+    model = Subclassed()
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    history = train(model, data, epochs=2)
+    judged(evaluation.check_evaluation, model, history, figures(model, history, data, split="test"),
+           model.predict(data["test"][0][:5], verbose=0), model_name="modelo_base")
+    with pytest.raises(CheckFailed, match="conjunto de test"):
+        judged(evaluation.check_evaluation, model, history, figures(model, history, data, split="val"),
+               model.predict(data["test"][0][:5], verbose=0))

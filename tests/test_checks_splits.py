@@ -8,6 +8,7 @@ import pytest
 from sklearn.model_selection import train_test_split
 
 from autograder.checks.failure import CheckFailed
+from autograder.checks.wording import number
 from autograder.checks.reference import pool
 from autograder.checks import splits
 from autograder.checks.splits import check_validation_splits
@@ -44,7 +45,7 @@ def test_a_shuffled_split_of_20_percent_passes(data, judged):
 def test_another_validation_fraction_fails(data, fraction, judged):
     """Does a validation split other than 20 % fail, saying which fraction it was?"""
     x, y, _, _ = data
-    with pytest.raises(CheckFailed, match=f"valida con el {100 * fraction:.1f} % de x_train"):
+    with pytest.raises(CheckFailed, match=f"valida con el {number(100 * fraction)} % de x_train"):
         judged(check_validation_splits, {"sgd": fit(x, y, validation_split=fraction)})
 
 

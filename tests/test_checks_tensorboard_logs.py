@@ -79,16 +79,21 @@ def test_are_logs_removed_before_the_grader_reads_them_refused(judged, data, not
         judged(check_tensorboard_run, history)
 
 
-def log_grid(root, data, *, split="val", metrics=("val_loss", "val_accuracy"), skip=()):
-    """The p4 grid logged with the HParams API: {(units, dropout): (validation accuracy, model)}."""
+def log_grid(root, data, *, split="val", metrics=("val_loss", "val_accuracy"), skip=(), one_run=False, extra=None):
+    """The p4 grid logged with the HParams API: {(units, dropout): (validation accuracy, model)}.
+
+    ``one_run``: every combination written with the same writer, in ``root`` (no run of its own); ``extra(model,
+    data)``: logs more scalars in each combination's run after its validation figures."""
     with tf.summary.create_file_writer(root).as_default():
         hp.hparams_config(hparams=[UNITS, DROPOUT], metrics=[hp.Metric(metric) for metric in metrics])
+    shared = tf.summary.create_file_writer(root) if one_run else None
     grid = {}
     for units in UNITS.domain.values:
         for dropout in DROPOUT.domain.values:
             if (units, dropout) in skip:
                 continue
-            with tf.summary.create_file_writer(os.path.join(root, f"u{units}-d{dropout}")).as_default():
+            writer = shared or tf.summary.create_file_writer(os.path.join(root, f"u{units}-d{dropout}"))
+            with writer.as_default():
                 hp.hparams({UNITS: units, DROPOUT: dropout})
                 model = network(units, dropout)
                 model.fit(*data["train"], epochs=2, batch_size=64, validation_data=data["val"], verbose=0)
@@ -96,7 +101,11 @@ def log_grid(root, data, *, split="val", metrics=("val_loss", "val_accuracy"), s
                 for metric, value in zip(("val_loss", "val_accuracy"), (loss, accuracy)):
                     if metric in metrics:
                         tf.summary.scalar(metric, value, step=1)
+                if extra:
+                    extra(model, data)
             grid[(units, dropout)] = (model.evaluate(*data["val"], verbose=0)[1], model)
+    if shared:
+        shared.flush()
     return grid
 
 
@@ -162,3 +171,72 @@ def test_are_runs_left_from_the_students_earlier_session_ignored(judged, data, n
     judged(check_hparams_grid, EventFiles("registros/hparams"))
     judged(check_best_combination, EventFiles("registros/hparams"), best, model,
            model.evaluate(*data["test"], verbose=0)[1])
+
+
+def test_is_a_grid_logged_as_one_run_refused_while_its_best_combination_is_judged_on_its_own(judged, data,
+                                                                                            notebook_folder):
+    """Every combination written in HPARAMS_DIR itself: the grid item fails for that, with its own sentence; the best
+    combination, chosen on validation and evaluated on test once, passes."""
+    grid = log_grid("registros/hparams", data, one_run=True)
+    best, model = best_of(grid)
+    with pytest.raises(CheckFailed, match="^La rejilla registra 4 combinaciones en una sola ejecución de HParams"):
+        judged(check_hparams_grid, EventFiles("registros/hparams"))
+    judged(check_best_combination, EventFiles("registros/hparams"), best, model,
+           model.evaluate(*data["test"], verbose=0)[1])
+    worst = min(grid.items(), key=lambda item: item[1][0])[0]
+    winner = r"es \(descarte = 0,[25]; unidades = \d+\), con 0,\d+\.$"  # the winner and its accuracy, decimal commas
+    with pytest.raises(CheckFailed, match=f"^mejor_combinacion no es la combinación .*: {winner}"):
+        judged(check_best_combination, EventFiles("registros/hparams"), {"unidades": worst[0], "descarte": worst[1]},
+               model, model.evaluate(*data["test"], verbose=0)[1])
+
+
+def tutorial_test_accuracy(model, data):
+    """The TensorFlow HParams tutorial's way: the test accuracy of each combination, as 'accuracy'."""
+    _, accuracy = model.evaluate(*data["test"], verbose=0)
+    tf.summary.scalar("accuracy", accuracy, step=1)
+
+
+def accuracy_from_evaluates_dict(model, data):
+    """The same mistake spelled otherwise: evaluate's dict, another tag and step."""
+    tf.summary.scalar("test_accuracy", model.evaluate(*data["test"], verbose=0, return_dict=True)["accuracy"], step=0)
+
+
+def accuracy_from_predict(model, data):
+    """The same mistake without evaluate: the share of right classes that predict gives on the test images."""
+    x_test, y_test = data["test"]
+    right = model.predict(x_test, verbose=0).argmax(axis=1) == y_test.argmax(axis=1)
+    tf.summary.scalar("exactitud_test", float(right.mean()), step=1)
+
+
+@pytest.mark.parametrize("extra", [tutorial_test_accuracy, accuracy_from_evaluates_dict, accuracy_from_predict])
+def test_is_a_grid_that_logs_each_combinations_test_accuracy_refused(judged, data, notebook_folder, extra):
+    """Beside honest validation figures, each combination's test accuracy: the grid item fails (the exercise's
+    "Ojo"); the best combination, chosen on validation, passes."""
+    grid = log_grid("registros/hparams", data, extra=extra)
+    best, model = best_of(grid)
+    tag = {tutorial_test_accuracy: "accuracy", accuracy_from_evaluates_dict: "test_accuracy"}.get(extra, "exactitud_test")
+    with pytest.raises(CheckFailed, match=f"'{tag}', una cifra de su modelo en el conjunto de test.*«Ojo»"):
+        judged(check_hparams_grid, EventFiles("registros/hparams"))
+    judged(check_best_combination, EventFiles("registros/hparams"), best, model,
+           model.evaluate(*data["test"], verbose=0)[1])
+
+
+def test_does_a_grid_that_logs_a_training_figure_too_pass(judged, data, notebook_folder):
+    """Another scalar that is no test figure (the training accuracy) is no mistake."""
+    def training_accuracy(model, data):
+        tf.summary.scalar("train_accuracy", model.evaluate(*data["train"], verbose=0)[1], step=1)
+
+    grid = log_grid("registros/hparams", data, extra=training_accuracy)
+    best, model = best_of(grid)
+    judged(check_hparams_grid, EventFiles("registros/hparams"))
+    judged(check_best_combination, EventFiles("registros/hparams"), best, model,
+           model.evaluate(*data["test"], verbose=0)[1])
+
+
+def test_does_a_grid_scored_on_test_fail_the_best_combination_with_its_own_sentence(judged, data, notebook_folder):
+    grid = log_grid("registros/hparams", data, split="test")
+    best, model = best_of(grid)
+    with pytest.raises(CheckFailed, match="^No se puede comprobar mejor_combinacion sin una rejilla con cifras de "
+                                          "validación: .*nunca con el test"):
+        judged(check_best_combination, EventFiles("registros/hparams"), best, model,
+               model.evaluate(*data["test"], verbose=0)[1])

@@ -6,6 +6,7 @@ import numpy as np
 
 from autograder import course_data
 from autograder.checks.loaded_evidence import require_model
+from autograder.checks.wording import number
 from autograder.checks.failure import require
 from autograder.checks.measured import record_accuracy
 from autograder.checks.reference import pool, reference, training_images
@@ -83,7 +84,7 @@ def require_minimum(accuracy: float, *, split: str, assignment: str, what: str =
     record_accuracy(value=accuracy, split=SPLIT_NAMES[split], minimum=minimum, of=what)
     require(
         accuracy >= minimum,
-        f"La exactitud de {what} en {SPLIT_NAMES[split]} ({accuracy:.4f}) no llega al mínimo exigido.",
+        f"La exactitud de {what} en {SPLIT_NAMES[split]} ({number(round(accuracy, 4))}) no llega al mínimo exigido.",
     )
 
 

@@ -8,6 +8,7 @@ import types
 import keras
 
 from autograder.checks.loaded_evidence import kernel_id, runs_of, training_record
+from autograder.checks.wording import number
 from autograder.checks.failure import CheckFailed, require
 
 VALIDATION_METRICS = ("val_loss", "val_accuracy")
@@ -35,8 +36,11 @@ def check_reduce_lr_config(reduce_lr) -> None:
     """A ReduceLROnPlateau on a validation metric, patience 2, 50 % reduction."""
     callback = _single(reduce_lr, keras.callbacks.ReduceLROnPlateau, "reduce_lr")
     _require_validation_monitor(callback, "reduce_lr")
-    require(callback.patience == 2, "La paciencia de reduce_lr no es de 2 épocas.")
-    require(math.isclose(callback.factor, 0.5), "reduce_lr no reduce la tasa de aprendizaje un 50 % (factor).")
+    require(callback.patience == 2,
+            f"La paciencia de reduce_lr es de {number(callback.patience)} épocas; se piden 2 (patience=2).")
+    require(math.isclose(callback.factor, 0.5),
+            f"reduce_lr multiplica la tasa de aprendizaje por {number(callback.factor)}: para reducirla un 50 % "
+            "usa factor=0.5.")
 
 
 def _replay_copy(callback) -> keras.callbacks.ReduceLROnPlateau:

@@ -15,6 +15,7 @@ import numpy as np
 from autograder.checks.accuracy import SPLITS, model_accuracy, model_scores, predict_reshaped, require_minimum
 from autograder.checks.loaded_evidence import kernel_id, require_model, training_record
 from autograder.checks.failure import CheckFailed, require
+from autograder.checks.wording import number
 from autograder.checks.reference import pool, training_images
 from autograder.checks.regularization import regularization_techniques
 from autograder.checks.splits import touches_test_set
@@ -95,10 +96,19 @@ def check_evaluation(model, history, figures, predictions, *, model_name: str = 
     scores = model_scores(model, ref.x_test / 255.0, model_name)
     loss = keras_loss(model, ref.x_test / 255.0, ref.y_test, model_name)
     test_accuracy = float((scores.argmax(axis=1) == ref.y_test).mean())
-    require(math.isclose(_number(figures["test_loss"], "evaluacion['test_loss']"), loss, rel_tol=LOSS_TOLERANCE)
-            and _agrees(_number(figures["test_accuracy"], "evaluacion['test_accuracy']"), test_accuracy, len(ref.y_test)),
-            f"evaluacion['test_loss'] y evaluacion['test_accuracy'] no son la pérdida y la exactitud de {model_name} "
-            "en el conjunto de test: usa model.evaluate(x_test, y_test).")
+    given_loss = _number(figures["test_loss"], "evaluacion['test_loss']")
+    given_accuracy = _number(figures["test_accuracy"], "evaluacion['test_accuracy']")
+    loss_right = math.isclose(given_loss, loss, rel_tol=LOSS_TOLERANCE)
+    accuracy_right = _agrees(given_accuracy, test_accuracy, len(ref.y_test))
+    require(loss_right or accuracy_right or not (math.isclose(given_accuracy, loss, rel_tol=LOSS_TOLERANCE)
+                                                 and _agrees(given_loss, test_accuracy, len(ref.y_test))),
+            f"En evaluacion están cambiadas la pérdida y la exactitud: evaluacion['test_loss'] vale "
+            f"{number(given_loss)}, la exactitud de {model_name} en test, y evaluacion['test_accuracy'] vale "
+            f"{number(given_accuracy)}, su pérdida. model.evaluate devuelve primero la pérdida y después la exactitud.")
+    require(loss_right, f"evaluacion['test_loss'] ({number(given_loss)}) no es la pérdida de {model_name} en el "
+                        f"conjunto de test ({number(loss, 4)}): usa model.evaluate(x_test, y_test).")
+    require(accuracy_right, f"evaluacion['test_accuracy'] ({number(given_accuracy)}) no es la exactitud de {model_name} "
+                            f"en el conjunto de test ({number(test_accuracy, 4)}): usa model.evaluate(x_test, y_test).")
     train = _number(figures["train_accuracy"], "evaluacion['train_accuracy']")
     last_epoch = (record.history.get("accuracy") or [math.nan])[-1]
     images, labels = training_images(record.train_rows)

@@ -18,6 +18,7 @@ class Series:
 
     plugin: str = ""
     content: bytes = b""  # the plugin's data from the tag's first summary (e.g. an HParams session)
+    contents: list[bytes] = field(default_factory=list)  # the plugin's data of every summary that carried it, in order
     steps: list[int] = field(default_factory=list)
     values: list[np.ndarray] = field(default_factory=list)
 
@@ -56,9 +57,11 @@ def _events(path: str):
 
 
 def _add(series: Series, step: int, value) -> None:
-    if value.HasField("metadata") and value.metadata.plugin_data.plugin_name and not series.plugin:
-        series.plugin = value.metadata.plugin_data.plugin_name
-        series.content = value.metadata.plugin_data.content
+    if value.HasField("metadata") and value.metadata.plugin_data.plugin_name:
+        if not series.plugin:
+            series.plugin = value.metadata.plugin_data.plugin_name
+            series.content = value.metadata.plugin_data.content
+        series.contents.append(value.metadata.plugin_data.content)
     if value.HasField("tensor"):
         array = tensor_util.make_ndarray(value.tensor)
     elif value.HasField("simple_value"):

@@ -1,8 +1,11 @@
 """The evidence a kernel handed over, loaded back in the grader's own process.
 
 Loading never runs student code: arrays are read without pickle, models with
-Keras' safe mode (no Lambda layers or custom objects), callbacks are rebuilt
-from their plain settings, and training runs are the fit log's plain records.
+Keras' safe mode (no Lambda layers or custom objects) or, for a model written
+as a ``keras.Model`` subclass, rebuilt as a Sequential model from the Keras
+layers its ``call`` ran in the kernel (their settings and weights); callbacks
+are rebuilt from their plain settings, and training runs are the fit log's
+plain records.
 A call names the fit records and model objects it refers to, which lie beside
 it in the evidence folder; each is read once per judging process.
 Objects keep the identity they had in the kernel (:func:`kernel_id`), so a
@@ -20,10 +23,11 @@ from pathlib import Path
 
 import keras
 import numpy as np
+from keras.src.saving.serialization_lib import SafeModeScope
 
 from autograder.checks.failure import CheckFailed
-from autograder.kernel.layout import CALL_FILE, FIT_FILE, MODEL_FILE
-from autograder.kernel.training_run import ARRAYS, EventLog, TrainingRun
+from autograder.kernel.layout import CALL_FILE, FIT_FILE, LAYERS_FILE, MODEL_FILE, OUTPUT_FILE, SAMPLE_FILE
+from autograder.kernel.training_run import ARRAYS, Evaluation, EventLog, TrainingRun
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class HandedOver:
 
     def __init__(self, runs: list[TrainingRun | None]):
         self.runs = runs  # in the fit log's order; None where a record never arrived
+        self.evaluations: list[Evaluation] = []  # every evaluate call on an array before the hidden cell, in order
         self._ids: dict[int, tuple[object, int]] = {}  # id in this process -> (object kept alive, kernel id)
 
     def remember(self, value, identity: int):
@@ -93,6 +98,11 @@ def recorded_runs() -> list[TrainingRun]:
     return [run for run in _current.runs if run is not None]
 
 
+def recorded_evaluations() -> list[Evaluation]:
+    """Every ``evaluate`` call on an array the kernel had made when the hidden cell ran, in order."""
+    return list(_current.evaluations)
+
+
 def runs_of(model) -> list[TrainingRun]:
     """Every training run of ``model`` in the kernel, in order."""
     identity = kernel_id(model)
@@ -112,6 +122,7 @@ def load_call(folder: Path) -> tuple[str, list, dict]:
     call = json.loads((folder / CALL_FILE).read_text(encoding="utf-8"))
     _current = HandedOver([])
     _current.runs = [None if name is None else _load_run(_beside(folder, name)) for name in call["fits"]]
+    _current.evaluations = [Evaluation.from_plain(plain) for plain in call.get("evaluations", ())]
     args = [_load(reference, folder) for reference in call["args"]]
     kwargs = {name: _load(reference, folder) for name, reference in call["kwargs"].items()}
     return call["check"], args, kwargs
@@ -153,21 +164,66 @@ def _load(reference: dict, folder: Path):
     return Unreadable(reference.get("type", "?"))
 
 
+# Layers a model written as a keras.Model subclass may be rebuilt from: Keras' own, with weights set from the
+# kernel's (any other layer, or a layer of a student's class, leaves the model unjudgeable).
+REBUILDABLE_LAYERS = frozenset({
+    "Dense", "Dropout", "BatchNormalization", "LayerNormalization", "Activation", "ReLU", "LeakyReLU", "ELU", "PReLU",
+    "Softmax", "Flatten", "Reshape", "GaussianNoise", "GaussianDropout", "AlphaDropout", "Rescaling",
+})
+
+
 @functools.cache
 def _load_model(path: Path):
-    """A handed-over model, loaded once however many calls name it (the checks only read it)."""
+    """A handed-over model, loaded once however many calls name it (the checks only read it).
+
+    A Sequential or functional model is loaded from its file in Keras' safe
+    mode. Any other model (a ``keras.Model`` subclass, which safe mode cannot
+    load) is rebuilt as a Sequential model from the layers its ``call`` ran in
+    the kernel, with their weights, when that gives its output on the sample
+    the kernel ran it on.
+    """
+    if (path.parent / LAYERS_FILE).exists():
+        return _rebuild_model(path.parent)
     try:
         return keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception:
         return Unreadable("Model")
 
 
-def require_model(model, name: str) -> keras.Model:
-    """A model that was handed over and loaded, or a check failure that says why it could not be."""
+def _rebuild_model(folder: Path):
+    """The Sequential model of the layers a subclass model ran, or Unreadable when that is not the same model."""
+    try:
+        entries = json.loads((folder / LAYERS_FILE).read_text(encoding="utf-8"))["layers"]
+        sample = np.load(folder / f"{SAMPLE_FILE}.npy", allow_pickle=False)
+        output = np.load(folder / f"{OUTPUT_FILE}.npy", allow_pickle=False)
+        if not entries or any(entry.get("class") not in REBUILDABLE_LAYERS for entry in entries):
+            return Unreadable("Model")
+        layers = []
+        with SafeModeScope(True):  # no lambdas, and only Keras' own modules, in the layers' settings
+            for entry in entries:
+                config = {key: value for key, value in entry["config"].items() if key != "name"}
+                layers.append(getattr(keras.layers, entry["class"]).from_config(config))
+        model = keras.Sequential([keras.Input(shape=sample.shape[1:]), *layers])
+        for layer, entry in zip(layers, entries):
+            files = [_beside(folder / LAYERS_FILE, file) for file in entry["weights"]]  # plain names in its folder
+            layer.set_weights([np.load(file, allow_pickle=False) for file in files])
+        rebuilt = np.asarray(keras.ops.convert_to_numpy(model(sample, training=False)))
+        if rebuilt.shape != output.shape or not np.allclose(rebuilt, output, rtol=1e-4, atol=1e-5):
+            return Unreadable("Model")
+        return model
+    except Exception:
+        return Unreadable("Model")
+
+
+def require_model(model, name: str, *, compared: str | None = None) -> keras.Model:
+    """A model that was handed over and loaded, or a check failure that says why it could not be; ``compared``
+    names the model being judged when ``model`` is the one it is compared with."""
     if not isinstance(model, keras.Model):
+        why = f"{compared} se compara con {name}, y {name}" if compared else name
         raise CheckFailed(
-            f"{name} no se puede cargar fuera del cuaderno para evaluarlo: debe ser un modelo de Keras "
-            "hecho solo con capas de Keras (sin capas Lambda ni clases propias)."
+            f"{why} no se puede rehacer fuera del cuaderno para juzgarlo: debe ser un modelo Sequential o funcional, "
+            "o una subclase de keras.Model que solo encadene capas de Keras (Dense, Dropout, BatchNormalization, "
+            "activaciones...) una tras otra, sin capas Lambda, capas propias ni operaciones fuera de las capas."
         )
     return model
 

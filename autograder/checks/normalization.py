@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from autograder.checks.wording import number
 from autograder.checks.failure import require
 from autograder.checks.reference import reference
 from autograder.checks.transform import as_matrix, require_same_transform
@@ -30,7 +31,7 @@ def _arrays(prefix: str, train, valid, test) -> tuple[dict, dict]:
 def _require_zero_mean(x, name: str) -> None:
     require(
         abs(x.mean()) <= MEAN_TOL * x.std(),
-        f"La media de {name} no es 0: resta la media calculada solo con X_train.",
+        f"La media de {name} no es 0 (es {number(float(x.mean()), 3)}): resta la media calculada solo con X_train.",
     )
 
 
@@ -40,7 +41,8 @@ def check_scaled(train, valid, test) -> None:
     x = arrays["X_train_scaled"]
     require(
         x.min() >= -1e-6 and x.max() <= 1 + 1e-6,
-        "Los valores de X_train_scaled no están en el rango (0, 1).",
+        f"Los valores de X_train_scaled van de {number(float(x.min()), 3)} a {number(float(x.max()), 3)}: deben "
+        "estar en el rango (0, 1).",
     )
     require(x.max() - x.min() >= 0.5, "X_train_scaled no aprovecha el rango (0, 1): divide por el máximo de los píxeles.")
     require_same_transform(raw, arrays, "X_train_scaled", SAME_TRANSFORM)
@@ -60,6 +62,7 @@ def check_standardized(train, valid, test) -> None:
     _require_zero_mean(x, "X_train_standardized")
     require(
         abs(x.std() - 1) <= STD_TOL,
-        "La desviación típica de X_train_standardized no es 1: divide por la desviación calculada solo con X_train.",
+        f"La desviación típica de X_train_standardized no es 1 (es {number(float(x.std()), 3)}): divide por la "
+        "desviación calculada solo con X_train.",
     )
     require_same_transform(raw, arrays, "X_train_standardized", SAME_TRANSFORM)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder.checks.wording import number
 from autograder.checks.failure import require
 from autograder.checks.loaded_evidence import training_record
 from autograder.checks.reference import pool
@@ -43,7 +44,8 @@ def require_validation_split(record: TrainingRun, name: str) -> None:
     total, validation = len(ref.train_fingerprints), len(record.validation_rows)
     require(
         abs(validation - VALIDATION_FRACTION * total) <= 1,
-        f"El entrenamiento '{name}' valida con el {100 * validation / total:.1f} % de x_train; se pide el 20 %.",
+        f"El entrenamiento '{name}' valida con el {number(round(100 * validation / total, 1))} % de x_train; "
+        "se pide el 20 %.",
     )
     used = np.sort(np.concatenate([record.train_rows, record.validation_rows]))
     require(

@@ -16,10 +16,12 @@ import numpy as np
 from autograder.checks.evaluation import require_holdout_validation, run_of
 from autograder.checks.loaded_evidence import require_model
 from autograder.checks.failure import require
+from autograder.checks.wording import number
 from autograder.kernel.architecture import flat_layers, summarize_dense_layers
 from autograder.kernel.training_run import TrainingRun
 
 COEFFICIENT = 0.001  # the seed's weight decay
+KERAS_DEFAULT_FACTOR = 0.01  # what kernel_regularizer="l2" (or "l1", or regularizers.l2()) gives
 DROPOUT_RATES = (0.2, 0.5)  # the seed: "suele estar entre 0,2 y 0,5"
 _NEUTRAL = (keras.layers.InputLayer, keras.layers.Activation, keras.layers.ReLU, keras.layers.LeakyReLU,
             keras.layers.ELU, keras.layers.PReLU, keras.layers.Softmax)
@@ -36,15 +38,17 @@ class Variant:
 
 VARIANTS = {
     "l2": Variant("la regularización L2",
-                  f"kernel_regularizer=regularizers.l2({COEFFICIENT}) en cada capa Dense oculta (no en la de salida)",
+                  f"un regularizador L2 de factor {number(COEFFICIENT)} "
+                  f"(kernel_regularizer=regularizers.l2({COEFFICIENT!r})) en cada capa Dense oculta (no en la de salida)",
                   weights=(0.0, COEFFICIENT)),
     "l1": Variant("la regularización L1",
-                  f"kernel_regularizer=regularizers.l1({COEFFICIENT}) (o L1L2 con l1={COEFFICIENT}) en cada capa "
+                  f"un regularizador L1 de factor {number(COEFFICIENT)} "
+                  f"(kernel_regularizer=regularizers.l1({COEFFICIENT!r}), o L1L2 con l1={COEFFICIENT!r}) en cada capa "
                   "Dense oculta (no en la de salida)",
                   weights=((COEFFICIENT, 0.0), (COEFFICIENT, COEFFICIENT))),
     "dropout": Variant("el descarte",
-                       f"una capa Dropout con una tasa entre {DROPOUT_RATES[0]} y {DROPOUT_RATES[1]} después de cada "
-                       "capa Dense oculta (ninguna antes de la primera ni tras la de salida)", dropout=True),
+                       f"una capa Dropout con una tasa entre {number(DROPOUT_RATES[0])} y {number(DROPOUT_RATES[1])} "
+                       "después de cada capa Dense oculta (ninguna antes de la primera ni tras la de salida)", dropout=True),
     "batchnorm": Variant("la normalización por lotes",
                          "una capa BatchNormalization después de cada capa Dense oculta (ninguna antes de la primera "
                          "ni tras la de salida)", batch_norm=True),
@@ -108,6 +112,19 @@ def _has_technique(model, variant: Variant) -> bool:
     return True
 
 
+def _default_factor_hint(model) -> str:
+    """When the hidden layers' factor is Keras' default (a regularizer given as a string), a sentence that says so."""
+    hidden = _dense_layers(model)[:-1]
+    found = {_penalties(layer.kernel_regularizer) for layer in hidden}
+    defaults = {(KERAS_DEFAULT_FACTOR, 0.0): "l1", (0.0, KERAS_DEFAULT_FACTOR): "l2"}
+    if not hidden or len(found) != 1 or not any(_same_penalties(next(iter(found)), key) for key in defaults):
+        return ""
+    kind = next(name for key, name in defaults.items() if _same_penalties(next(iter(found)), key))
+    return (f' Sus capas ocultas tienen un factor de {number(KERAS_DEFAULT_FACTOR)}: es lo que da '
+            f'kernel_regularizer="{kind}" (o regularizers.{kind}() sin factor), el valor por defecto de Keras; '
+            f"se pide {number(COEFFICIENT)}.")
+
+
 def _differences(base_model, base: TrainingRun, model, record: TrainingRun) -> str | None:
     """What else differs from the base network and its training, in Spanish; None when nothing does."""
     layers = lambda m: [(layer.units, layer.activation) for layer in summarize_dense_layers(m)]  # noqa: E731
@@ -131,11 +148,12 @@ def check_variant(base_model, base_history, model, history, *, variant: str) -> 
     spec, model_name, history_name = VARIANTS[variant], f"modelo_{variant}", f"historia_{variant}"
     base = run_of(base_model, base_history, "modelo_base", "historia_base")
     record = run_of(model, history, model_name, history_name)
-    base_model, model = require_model(base_model, "modelo_base"), require_model(model, model_name)
+    model = require_model(model, model_name)
     require_holdout_validation(record, history_name)
     require(record.previous_fits == 0 and record.optimizer_steps_at_start == 0 and not record.shared_variables_with,
             f"{model_name} debe ser un modelo nuevo, sin entrenar antes.")
-    require(_has_technique(model, spec), f"{model_name} debe tener {spec.requirement}.")
+    require(_has_technique(model, spec), f"{model_name} debe tener {spec.requirement}.{_default_factor_hint(model)}")
+    base_model = require_model(base_model, "modelo_base", compared=model_name)
     different = _differences(base_model, base, model, record)
     require(different is None,
             f"{model_name} cambia algo más que {spec.technique} respecto al modelo base ({different}): "

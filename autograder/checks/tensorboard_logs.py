@@ -4,7 +4,11 @@ A training run's logs must hold, for each of its epochs, the training and
 validation scalars its record shows and the weight histograms. An HParams
 grid must hold one run per combination, each with its hyperparameters and the
 validation figures of one of the notebook's trainings: a figure that no
-training recorded on the validation images (a test figure) is not one.
+training recorded on the validation images (a test figure) is not one, and a
+combination must not log its model's test figures beside them (the kernel logs
+every ``evaluate`` call). The best combination is judged on its own, on the
+combinations the grid logged, even when the grid fails its own item (logged
+as one run, incomplete, with a test figure beside the validation ones).
 """
 
 from __future__ import annotations
@@ -13,15 +17,19 @@ import itertools
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from tensorboard.plugins.hparams import metadata as hparams_metadata
 
 from autograder.checks.accuracy import model_accuracy
 from autograder.checks.evaluation import LOSS_TOLERANCE
-from autograder.checks.loaded_evidence import kernel_id, recorded_runs, training_record
+from autograder.checks.loaded_evidence import kernel_id, recorded_evaluations, recorded_runs, training_record
 from autograder.checks.event_logs import Series, read_log
-from autograder.checks.failure import require
+from autograder.checks.failure import CheckFailed, require
+from autograder.checks.wording import number
 from autograder.checks.reference import pool
 from autograder.checks.splits import touches_test_set
+from autograder.kernel.fingerprints import rows_digest
 from autograder.kernel.training_run import EventLog, TrainingRun
 
 EPOCH_SCALARS = {"epoch_loss": "loss", "epoch_accuracy": "accuracy"}  # Keras' tag -> the history's key
@@ -62,7 +70,7 @@ def check_tensorboard_run(history, *, history_name: str = "historia_tb") -> None
 
 @dataclass(frozen=True)
 class GridRun:
-    """One run of the HParams grid: its hyperparameters and the training whose validation figures it logged."""
+    """One combination of the HParams grid: its hyperparameters and the training whose validation figures it logged."""
 
     folder: str
     hparams: dict
@@ -70,9 +78,25 @@ class GridRun:
     val_accuracy: float
 
 
+@dataclass(frozen=True)
+class Grid:
+    """The grid's combinations, each matched with its training, and why the grid item fails (None: it passes)."""
+
+    runs: list[GridRun]
+    problem: str | None
+
+
 def _hparam_value(value):
     kind = value.WhichOneof("kind")
     return getattr(value, kind) if kind else None
+
+
+def combination(hparams: dict) -> str:
+    """A combination as a student reads it: ``(unidades = 512; descarte = 0,2)``."""
+    def spelled(value):
+        return number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+    return "(" + "; ".join(f"{name} = {spelled(value)}" for name, value in sorted(hparams.items())) + ")"
 
 
 def _declared_domains(runs: dict) -> dict[str, list]:
@@ -100,46 +124,114 @@ def _matching_run(logged: dict[str, float], used: set[int]) -> TrainingRun | Non
     return None
 
 
-def grid_runs(events: EventLog) -> list[GridRun]:
-    """The grid's runs, each matched with its training, after checking the grid is complete."""
+def _sessions(runs: dict) -> dict[str, list[dict]]:
+    """``{run folder: [hyperparameters of each hp.hparams call written there, in order]}``."""
+    sessions = {}
+    for folder, tags in runs.items():
+        series = tags.get(hparams_metadata.SESSION_START_INFO_TAG)
+        if series is None:
+            continue
+        infos = [hparams_metadata.parse_session_start_info_plugin_data(content) for content in series.contents]
+        sessions[folder] = [{name: _hparam_value(value) for name, value in info.hparams.items()} for info in infos]
+    return sessions
+
+
+def _logged_figures(tags: dict, count: int) -> list[dict[str, float]] | None:
+    """The validation figures of each of the ``count`` combinations logged in one folder, in order; None if missing.
+
+    One combination in its folder: the value at the last step. Several in one folder: the values in the order they
+    were written, one per combination."""
+    if not all(tag in tags and tags[tag].values for tag in METRICS):
+        return None
+    if count == 1:
+        return [{tag: values[max(values)] for tag, values in ((tag, tags[tag].scalars()) for tag in METRICS)}]
+    written = {tag: [float(value.reshape(-1)[0]) for value in map(np.asarray, tags[tag].values) if value.size == 1]
+               for tag in METRICS}
+    if any(len(values) != count for values in written.values()):
+        return None
+    return [{tag: written[tag][i] for tag in METRICS} for i in range(count)]
+
+
+def _test_figure_logged(runs: dict, grid: list[GridRun]) -> str | None:
+    """A sentence when a combination's folder logs, besides its validation figures, a figure that its model's
+    ``evaluate`` on the test set returned, or the accuracy of its ``predict`` on the test set with the grader's
+    labels (the "Ojo" of exercise 7); None otherwise."""
+    ref = pool()
+    test_digest = rows_digest(ref.test_fingerprints)
+    for run in grid:
+        on_test = [evaluation for evaluation in recorded_evaluations()
+                   if evaluation.model_id == run.record.model_id and evaluation.rows_digest == test_digest]
+        test_figures = [value for evaluation in on_test for value in evaluation.results] + [
+            float(np.mean(np.asarray(evaluation.classes) == ref.y_test))
+            for evaluation in on_test if len(evaluation.classes) == len(ref.y_test)]
+        for tag, series in sorted(runs[run.folder].items()):
+            if tag in METRICS or series.plugin == hparams_metadata.PLUGIN_NAME:
+                continue
+            logged = [float(np.asarray(value).reshape(-1)[0]) for value in series.values if np.asarray(value).size == 1]
+            if any(math.isclose(value, figure, rel_tol=1e-6, abs_tol=1e-9) for value in logged for figure in test_figures):
+                return (f"La rejilla registra para {combination(run.hparams)} '{tag}', una cifra de su modelo en el "
+                        "conjunto de test: mirar el test de cada combinación es elegir con el test (el «Ojo» del "
+                        "ejercicio 7). Registra solo val_loss y val_accuracy y evalúa en test una sola vez, el modelo "
+                        "elegido.")
+    return None
+
+
+def read_grid(events: EventLog) -> Grid:
+    """The grid's combinations, each matched with its training; a check failure when there is nothing to judge a
+    choice on (no hyperparameters, or figures that are no training's validation figures)."""
     require(isinstance(events, EventLog) and events.inside and events.files,
             "No hay registros de HParams en HPARAMS_DIR: escribe allí un registro por combinación.")
     runs = read_log(events)
-    sessions = {folder: tags[hparams_metadata.SESSION_START_INFO_TAG] for folder, tags in runs.items()
-                if hparams_metadata.SESSION_START_INFO_TAG in tags}
+    sessions = _sessions(runs)
     require(sessions, "Los registros de HPARAMS_DIR no tienen ninguna ejecución con sus hiperparámetros (hp.hparams).")
-    grid, used = [], set()
-    for folder, series in sorted(sessions.items()):
-        info = hparams_metadata.parse_session_start_info_plugin_data(series.content)
-        hparams = {name: _hparam_value(value) for name, value in info.hparams.items()}
-        scalars = {tag: runs[folder][tag].scalars() for tag in METRICS if tag in runs[folder]}
-        require(len(scalars) == len(METRICS) and all(scalars.values()),
-                f"La ejecución de HParams {hparams} debe registrar val_loss y val_accuracy (tf.summary.scalar).")
-        logged = {tag: values[max(values)] for tag, values in scalars.items()}
-        record = _matching_run(logged, used)
-        require(record is not None,
-                f"Lo registrado para {hparams} no es la validación de ningún entrenamiento del cuaderno: "
-                "registra val_loss y val_accuracy con x_val, nunca con el test.")
-        grid.append(GridRun(folder, hparams, record, logged["val_accuracy"]))
-    _require_complete(grid, _declared_domains(runs))
-    return grid
+    grid, used, shared = [], set(), None
+    for folder, combinations in sorted(sessions.items()):
+        if len(combinations) > 1:
+            shared = shared or (folder, len(combinations))
+        figures = _logged_figures(runs[folder], len(combinations))
+        require(figures is not None,
+                f"La ejecución de HParams {combination(combinations[0])} debe registrar val_loss y val_accuracy "
+                "(tf.summary.scalar), una vez por combinación.")
+        for hparams, logged in zip(combinations, figures):
+            record = _matching_run(logged, used)
+            require(record is not None,
+                    f"Lo registrado para {combination(hparams)} no es la validación de ningún entrenamiento del "
+                    "cuaderno: registra val_loss y val_accuracy con x_val, nunca con el test.")
+            grid.append(GridRun(folder, hparams, record, logged["val_accuracy"]))
+    problem = None
+    if shared:
+        where = f"la subcarpeta '{shared[0]}'" if shared[0] else "HPARAMS_DIR"
+        problem = (f"La rejilla registra {shared[1]} combinaciones en una sola ejecución de HParams ({where}): "
+                   "HParams compara ejecuciones, así que cada combinación necesita su propio registro, en una "
+                   "subcarpeta de HPARAMS_DIR (un tf.summary.create_file_writer para cada una).")
+    problem = problem or _test_figure_logged(runs, grid) or _incomplete(grid, _declared_domains(runs))
+    return Grid(grid, problem)
 
 
-def _require_complete(grid: list[GridRun], declared: dict[str, list]) -> None:
+def _incomplete(grid: list[GridRun], declared: dict[str, list]) -> str | None:
     names = set(grid[0].hparams)
-    require(all(set(run.hparams) == names for run in grid),
-            "Todas las ejecuciones de HParams deben registrar los mismos hiperparámetros.")
+    if not all(set(run.hparams) == names for run in grid):
+        return "Todas las ejecuciones de HParams deben registrar los mismos hiperparámetros."
     domains = {name: declared.get(name) or sorted({run.hparams[name] for run in grid}, key=repr) for name in names}
-    require(len(names) >= 2 and all(len(values) >= 2 for values in domains.values()),
-            "La rejilla debe combinar al menos dos hiperparámetros, con al menos dos valores cada uno.")
+    if not (len(names) >= 2 and all(len(values) >= 2 for values in domains.values())):
+        return "La rejilla debe combinar al menos dos hiperparámetros, con al menos dos valores cada uno."
     wanted = {tuple(sorted(zip(domains, combination))) for combination in itertools.product(*domains.values())}
     logged = [tuple(sorted(run.hparams.items())) for run in grid]
-    require(len(logged) == len(set(logged)) == len(wanted) and set(logged) == wanted,
-            f"La rejilla debe tener exactamente una ejecución por combinación ({len(wanted)}); tiene {len(logged)}.")
+    if not (len(logged) == len(set(logged)) == len(wanted) and set(logged) == wanted):
+        return f"La rejilla debe tener exactamente una ejecución por combinación ({len(wanted)}); tiene {len(logged)}."
+    return None
+
+
+def grid_runs(events: EventLog) -> list[GridRun]:
+    """The grid's runs, each matched with its training, after checking the grid is complete."""
+    grid = read_grid(events)
+    require(grid.problem is None, grid.problem or "")
+    return grid.runs
 
 
 def check_hparams_grid(events) -> None:
-    """Every combination of the grid ran once, logging its hyperparameters and its own validation figures."""
+    """Every combination of the grid ran once in a run of its own, logging its hyperparameters and its own
+    validation figures, and no test figure."""
     grid_runs(events)
 
 
@@ -150,16 +242,24 @@ def _same_values(given: dict, hparams: dict) -> bool:
 
 
 def check_best_combination(events, best, model, test_accuracy) -> None:
-    """``best`` is the combination with the highest validation accuracy, ``model`` its trained model and
-    ``test_accuracy`` that model's accuracy on the test set."""
-    grid = grid_runs(events)
+    """``best`` is the combination with the highest validation accuracy among those the grid logged, ``model`` its
+    trained model and ``test_accuracy`` that model's accuracy on the test set.
+
+    Judged on its own: a grid that fails its own item (logged in one run, incomplete, with a test figure beside the
+    validation ones) still shows which combination won on validation."""
+    try:
+        grid = read_grid(events).runs
+    except CheckFailed as failure:
+        raise CheckFailed("No se puede comprobar mejor_combinacion sin una rejilla con cifras de validación: "
+                          f"{failure}") from None
     top = max(run.val_accuracy for run in grid)
     winners = [run for run in grid if run.val_accuracy >= top - 1e-9]
     require(isinstance(best, dict) and any(_same_values(best, run.hparams) for run in winners),
-            "mejor_combinacion no es la combinación con la mayor exactitud en validación de la rejilla.")
+            f"mejor_combinacion no es la combinación con la mayor exactitud en validación de la rejilla: es "
+            f"{combination(winners[0].hparams)}, con {number(round(top, 4))}.")
     require(any(kernel_id(model) == run.record.model_id for run in winners if _same_values(best, run.hparams)),
             "mejor_modelo debe ser el modelo entrenado con mejor_combinacion en la rejilla.")
     ref = pool()
     accuracy = model_accuracy(model, ref.x_test / 255.0, ref.y_test, "mejor_modelo")
     require(isinstance(test_accuracy, (int, float)) and abs(float(test_accuracy) - accuracy) <= 1.5 / len(ref.y_test),
-            "test_mejor no es la exactitud de mejor_modelo en el conjunto de test.")
+            f"test_mejor no es la exactitud de mejor_modelo en el conjunto de test ({number(round(accuracy, 4))}).")

@@ -38,12 +38,12 @@ import tempfile
 import keras
 import numpy as np
 
-from autograder.kernel.architecture import flat_layers
+from autograder.kernel.architecture import flat_layers, keras_layer_class, layer_chain
 from autograder.kernel.event_files import (copy_event_files, event_files, ignore_existing_event_files,
                                            inside_notebook_folder)
 from autograder.kernel.fit_records import LOG as _LOG
-from autograder.kernel.layout import (CALL_FILE, DROP_BOX_ENV, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, MODEL_FILE,
-                                      OBJECT_PREFIX, STAGING_ENV, cell_key)
+from autograder.kernel.layout import (CALL_FILE, DROP_BOX_ENV, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, LAYERS_FILE,
+                                      MODEL_FILE, OBJECT_PREFIX, OUTPUT_FILE, SAMPLE_FILE, STAGING_ENV, cell_key)
 from autograder.kernel.training_run import ARRAYS, EventLog, LayerSummary, TrainingRun
 from autograder.kernel.tuner_snapshot import keras_tuner_classes, tuner_snapshot
 
@@ -57,6 +57,7 @@ _asarray, _ascontiguous, _floating, _integer, _bool = (
     np.asarray, np.ascontiguousarray, np.floating, np.integer, np.bool_)
 _Model, _History, _Callback, _save_model = (
     keras.Model, keras.callbacks.History, keras.callbacks.Callback, keras.saving.save_model)
+_GRAPH_MODELS = (keras.Sequential, keras.src.models.functional.Functional)  # saved and loaded as they are
 _KERAS_CALLBACKS = {
     _id(cls): name for name, cls in _vars(keras.callbacks).items()
     if _isinstance(cls, _type) and issubclass(cls, _Callback)
@@ -124,6 +125,7 @@ class Recorder:
             "args": [self._dump(value, folder, f"arg{i}") for i, value in enumerate(args)],
             "kwargs": {name: self._dump(value, folder, f"kw_{name}") for name, value in kwargs.items()},
             "fits": [self._fits.get(index) for index in range(_len(_LOG.records))],
+            "evaluations": list(_LOG.evaluations),
         }
         _write_text(_join(folder, CALL_FILE), _dumps(call, default=_plain))
 
@@ -197,8 +199,39 @@ def _model_digest(model) -> str | None:
 
 
 def _save_in(folder: str, model) -> None:
+    """The model's file; for any other model than a Sequential or functional one (a ``keras.Model`` subclass, which
+    Keras' safe mode cannot load), also the layers it runs, from which the grader can rebuild it."""
     _makedirs(folder, exist_ok=True)
-    _save_model(model, _join(folder, MODEL_FILE))
+    if _type(model) in _GRAPH_MODELS:
+        _save_model(model, _join(folder, MODEL_FILE))
+        return
+    try:
+        _write_layer_chain(folder, model)
+    except Exception:
+        pass  # the grader cannot rebuild it, and the checks that need the model say so
+    try:
+        _save_model(model, _join(folder, MODEL_FILE))
+    except Exception:
+        pass  # a subclass without get_config: its layers are the evidence
+
+
+def _write_layer_chain(folder: str, model) -> None:
+    """The layers a forward pass of ``model`` runs, with their settings and weights, its input and its output."""
+    sample = _LOG.sample_of(model)
+    if sample is None:
+        return
+    layers, output = layer_chain(model, sample)
+    entries = []
+    for i, layer in enumerate(layers):
+        files = []
+        for j, weight in enumerate(layer.get_weights()):
+            files.append(f"layer{i}-{j}.npy")
+            _write_npy(_join(folder, files[-1]), weight)
+        entries.append({"class": keras_layer_class(layer), "type": _type(layer).__name__,
+                        "config": layer.get_config(), "weights": files})
+    _write_npy(_join(folder, f"{SAMPLE_FILE}.npy"), sample)
+    _write_npy(_join(folder, f"{OUTPUT_FILE}.npy"), output)
+    _write_text(_join(folder, LAYERS_FILE), _dumps({"layers": entries}, default=repr))
 
 
 def _write_fit(folder: str, record) -> None:

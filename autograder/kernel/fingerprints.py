@@ -5,6 +5,8 @@ Only NumPy: the kernel's fit log and the grader's reference data both import it.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 # Two random weightings of the 784 pixels; each weighted sum stays below 2**30,
@@ -13,6 +15,7 @@ _FINGERPRINT_WEIGHTS = np.random.default_rng(20190508).integers(1, 2**12, size=(
 _CHUNK = 4096  # rows converted at a time, to keep the kernel's memory flat
 # Bound when the kernel starts, before student code: patching numpy later does not change the evidence.
 _asarray, _full, _rint, _where, _int64, _float64 = np.asarray, np.full, np.rint, np.where, np.int64, np.float64
+_ascontiguous, _sha256 = np.ascontiguousarray, hashlib.sha256
 
 
 def fingerprints(images) -> np.ndarray:
@@ -32,3 +35,8 @@ def fingerprints(images) -> np.ndarray:
         valid = (pixels.min(axis=1) >= 0) & (pixels.max(axis=1) <= 255)
         result[start:start + len(pixels)] = _where(valid, (sums[:, 0] << 31) | sums[:, 1], -1)
     return result
+
+
+def rows_digest(rows) -> str:
+    """The digest of a set of images in order, from their fingerprints: the same in the kernel and in the grader."""
+    return _sha256(_ascontiguous(rows, dtype=_int64).tobytes()).hexdigest()

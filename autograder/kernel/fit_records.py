@@ -19,7 +19,7 @@ import numpy as np
 
 from autograder.kernel.architecture import summarize_dense_layers
 from autograder.kernel.event_files import event_files
-from autograder.kernel.fingerprints import fingerprints
+from autograder.kernel.fingerprints import fingerprints, rows_digest
 from autograder.kernel.training_run import LayerSummary
 from autograder.kernel.tuner_snapshot import trial_of
 
@@ -46,6 +46,7 @@ class FitRecord:
     learning_rates: list[float] = field(default_factory=list)  # the optimizer's, as each epoch began
     trial: dict | None = None  # the keras_tuner trial the run trained for (tuner_snapshot.trial_of)
     tensorboard_logs: dict = field(default_factory=dict)  # a TensorBoard callback's log_dir -> its event files before
+    sample: np.ndarray | None = None  # the first few training inputs (a copy): to run the model on when handed over
 
 
 class FitLog:
@@ -55,6 +56,7 @@ class FitLog:
         self.records: list[FitRecord] = []
         self._fits_per_model: dict[int, int] = {}
         self.on_fit_returned = None  # in the student's kernel: hands each finished record over
+        self.evaluations: list[dict] = []  # every evaluate call on an array, as plain ``training_run.Evaluation``s
 
     def finished(self, record: FitRecord) -> None:
         """``fit`` returned or raised: hand its record over; a failed hand-over never fails the student's fit."""
@@ -63,6 +65,33 @@ class FitLog:
                 self.on_fit_returned(record)
             except Exception:
                 pass  # the evidence is missing, and the checks that need it say so
+
+    def evaluated(self, model, x, result) -> None:
+        """An ``evaluate`` call returned ``result``: keep which model it scored, on which images, and its figures."""
+        if len(self.evaluations) >= MAX_EVALUATIONS or not is_array(x):
+            return
+        values = list(result.values()) if isinstance(result, dict) else result
+        values = values if isinstance(values, (list, tuple)) else [values]
+        rows = fingerprints(x)
+        self.evaluations.append({"model_id": id(model), "rows": len(rows), "rows_digest": rows_digest(rows),
+                                 "results": [float(value) for value in values]})
+
+    def predicted(self, model, x, result) -> None:
+        """A ``predict`` call on an array of at most ``MAX_PREDICTED_ROWS`` images returned class scores: keep the
+        class it scored highest for each (the grader scores them with its own labels)."""
+        if len(self.evaluations) >= MAX_EVALUATIONS or not is_array(x) or len(x) > MAX_PREDICTED_ROWS:
+            return
+        scores = np.asarray(result)
+        if scores.ndim != 2 or len(scores) != len(x):
+            return
+        rows = fingerprints(x)
+        self.evaluations.append({"model_id": id(model), "rows": len(rows), "rows_digest": rows_digest(rows),
+                                 "classes": [int(value) for value in scores.argmax(axis=1)]})
+
+    def sample_of(self, model) -> np.ndarray | None:
+        """A few inputs the model last trained on (None if it never trained on an array)."""
+        return next((record.sample for record in reversed(self.records)
+                     if record.model is model and record.sample is not None), None)
 
     def record_for(self, history) -> FitRecord | None:
         return next((record for record in self.records if record.history is history and history is not None), None)
@@ -80,6 +109,7 @@ class FitLog:
             epochs=_plain_int(arguments.get("epochs")),
             trial=trial_of(arguments.get("callbacks")),
             tensorboard_logs=_tensorboard_logs(arguments.get("callbacks")),
+            sample=np.array(arguments["x"][:SAMPLE_ROWS]) if is_array(arguments.get("x")) else None,
         )
         self._fits_per_model[id(model)] = record.previous_fits + 1
         self.records.append(record)
@@ -106,6 +136,9 @@ class FitLog:
 
 
 LOG = FitLog()
+SAMPLE_ROWS = 8
+MAX_EVALUATIONS = 500  # a loop that evaluates without end does not fill the evidence
+MAX_PREDICTED_ROWS = 20000  # predictions on more images (none of the notebooks' test sets) are not kept
 
 
 def is_array(value) -> bool:

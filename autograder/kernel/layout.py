@@ -24,6 +24,9 @@ EVIDENCE_DIR = ".evidencia"  # beside the notebook: where the grader reads the e
 CALL_FILE = "call.json"  # in a hidden cell's call folder: the check and its values
 FIT_PREFIX, FIT_FILE = "fit-", "record.json"  # one folder per fit call, written when it returns
 OBJECT_PREFIX, MODEL_FILE = "obj-", "model.keras"  # one folder per saved model content
+# Beside a model that is no Sequential or functional model: the layers its call runs, with their weights, and a
+# sample input with the model's output on it (``<name>.npy`` files), from which the grader rebuilds it.
+LAYERS_FILE, SAMPLE_FILE, OUTPUT_FILE = "layers.json", "sample", "output"
 # Set by the sandboxed kernel manager: a drop box the kernel can move finished
 # folders into but can neither list nor open again, and a staging folder it
 # cannot list, where each folder is written before the move.

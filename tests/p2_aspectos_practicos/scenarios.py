@@ -147,7 +147,7 @@ for optimizer in ["sgd", "rmsprop", "adagrad", "adam"]:
     ),
     "validacion_del_10_por_ciento": Scenario(
         lost=frozenset({"test_validacion"}),
-        says="valida con el 10.0 % de x_train",
+        says="valida con el 10 % de x_train",
         patches=comparison_loops("validation_split=0.1"),
     ),
     "validacion_con_test": Scenario(

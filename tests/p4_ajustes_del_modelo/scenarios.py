@@ -107,6 +107,70 @@ L2_ON_ONE_LAYER = """modelo_l2 = keras.Sequential([
 ])
 modelo_l2.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])"""
 
+# Every network of the notebook written as a keras.Model subclass (the grader rebuilds it from the layers its call ran).
+SUBCLASSED_NETWORK = changed("ejercicio_1", ('''def construir_red(regularizador=None, descarte=None, normalizacion=False, unidades=512):
+    capas = [keras.Input(shape=(input_dim,))]
+    for _ in range(2):
+        capas.append(keras.layers.Dense(unidades, activation="relu", kernel_regularizer=regularizador))
+        if normalizacion:
+            capas.append(keras.layers.BatchNormalization())
+        if descarte:
+            capas.append(keras.layers.Dropout(descarte))
+    capas.append(keras.layers.Dense(num_classes, activation="softmax"))
+    modelo = keras.Sequential(capas)
+    modelo.compile''', '''class Red(keras.Model):
+    def __init__(self, regularizador=None, descarte=None, normalizacion=False, unidades=512):
+        super().__init__()
+        self.ocultas = [keras.layers.Dense(unidades, activation="relu", kernel_regularizer=regularizador)
+                        for _ in range(2)]
+        self.normas = [keras.layers.BatchNormalization() for _ in range(2)] if normalizacion else []
+        self.descartes = [keras.layers.Dropout(descarte) for _ in range(2)] if descarte else []
+        self.salida = keras.layers.Dense(num_classes, activation="softmax")
+
+    def call(self, x, training=False):
+        for i, capa in enumerate(self.ocultas):
+            x = capa(x)
+            if self.normas:
+                x = self.normas[i](x, training=training)
+            if self.descartes:
+                x = self.descartes[i](x, training=training)
+        return self.salida(x)
+
+
+def construir_red(regularizador=None, descarte=None, normalizacion=False, unidades=512):
+    modelo = Red(regularizador, descarte, normalizacion, unidades)
+    modelo.compile'''))
+
+# A dropout variant whose call adds a layer's input to its output: no stack of layers, the grader cannot rebuild it.
+RESIDUAL_DROPOUT = changed("ejercicio_4", ("modelo_dropout = construir_red(descarte=0.5)", '''class Residual(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.primera = keras.layers.Dense(512, activation="relu")
+        self.segunda = keras.layers.Dense(512, activation="relu")
+        self.descarte = keras.layers.Dropout(0.5)
+        self.salida = keras.layers.Dense(num_classes, activation="softmax")
+
+    def call(self, x, training=False):
+        x = self.descarte(self.primera(x), training=training)
+        return self.salida(self.descarte(x + self.segunda(x), training=training))
+
+
+modelo_dropout = Residual()
+modelo_dropout.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])'''))
+
+# Every combination written with one writer in HPARAMS_DIR itself: chosen on validation, but no run per combination.
+GRID_IN_ONE_RUN = changed("ejercicio_7", (
+    '''        carpeta = os.path.join(HPARAMS_DIR, f"unidades={unidades},descarte={descarte}")
+        with tf.summary.create_file_writer(carpeta).as_default():''',
+    '''        with tf.summary.create_file_writer(HPARAMS_DIR).as_default():'''))
+
+# The TensorFlow HParams tutorial's "accuracy": each combination's test accuracy logged beside its validation figures.
+GRID_LOGS_TEST_ACCURACY = changed("ejercicio_7", (
+    '''            tf.summary.scalar("val_accuracy", val_accuracy, step=1)''',
+    '''            tf.summary.scalar("val_accuracy", val_accuracy, step=1)
+            _, exactitud_test = modelo.evaluate(x_test, y_test, verbose=0)
+            tf.summary.scalar("accuracy", exactitud_test, step=1)'''))
+
 # The TensorFlow HParams tutorial's way: each combination scored, and chosen, on the test set.
 GRID_SCORED_ON_TEST = changed("ejercicio_7", ("val_loss, val_accuracy = modelo.evaluate(x_val, y_val, verbose=0)",
                                               "val_loss, val_accuracy = modelo.evaluate(x_test, y_test, verbose=0)"))
@@ -140,7 +204,7 @@ SCENARIOS = {
     ),
     "descarte_09": Scenario(
         lost=frozenset({"test_descarte"}),
-        says="una tasa entre 0.2 y 0.5",
+        says="una tasa entre 0,2 y 0,5",
         patches=changed("ejercicio_4", ("construir_red(descarte=0.5)", "construir_red(descarte=0.9)")),
     ),
     # Nothing is written under LOG_DIR, so the visible check speaks first; the hidden one's sentence for a
@@ -165,6 +229,34 @@ SCENARIOS = {
         says="nunca con el test",
         patches=GRID_SCORED_ON_TEST,
         unanswered=frozenset({"ejercicio_2", "ejercicio_3", "ejercicio_4", "ejercicio_5", "ejercicio_6"}),
+    ),
+    "modelos_como_subclase": Scenario(lost=frozenset(), patches=SUBCLASSED_NETWORK),
+    "descarte_con_suma_residual": Scenario(
+        lost=frozenset({"test_descarte"}),
+        says="modelo_dropout no se puede rehacer fuera del cuaderno",
+        patches=RESIDUAL_DROPOUT,
+    ),
+    "rejilla_en_una_ejecucion": Scenario(
+        lost=frozenset({"test_rejilla"}),
+        says="en una sola ejecución de HParams",
+        patches=GRID_IN_ONE_RUN,
+    ),
+    "rejilla_con_exactitud_de_test": Scenario(
+        lost=frozenset({"test_rejilla"}),
+        says="el «Ojo» del ejercicio 7",
+        patches=GRID_LOGS_TEST_ACCURACY,
+    ),
+    "evaluacion_cambiada": Scenario(
+        lost=frozenset({"test_evaluacion"}),
+        says="están cambiadas la pérdida y la exactitud",
+        patches=changed("ejercicio_1", ('"test_loss": test_loss,\n              "test_accuracy": test_accuracy}',
+                                        '"test_loss": test_accuracy,\n              "test_accuracy": test_loss}')),
+    ),
+    "l2_como_texto": Scenario(
+        lost=frozenset({"test_l2"}),
+        says='es lo que da kernel_regularizer="l2"',
+        patches=changed("ejercicio_3", ("construir_red(regularizador=regularizers.l2(0.001))",
+                                        'construir_red(regularizador="l2")')),
     ),
     "respuesta_incorrecta": Scenario(
         lost=frozenset({"test_autoevaluacion_2"}),
