@@ -1,9 +1,12 @@
-"""Image fingerprints: how a fit record names the images it trained on, and how the grader finds them again.
+"""Fingerprints: how a fit record names the images it trained on (and the grader finds them again), and the
+weights a model held at a given moment.
 
-Only NumPy: the kernel's fit log and the grader's reference data both import it.
+Only NumPy and hashlib: the kernel's fit log and the grader's reference data both import it.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import numpy as np
 
@@ -13,6 +16,7 @@ _FINGERPRINT_WEIGHTS = np.random.default_rng(20190508).integers(1, 2**12, size=(
 _CHUNK = 4096  # rows converted at a time, to keep the kernel's memory flat
 # Bound when the kernel starts, before student code: patching numpy later does not change the evidence.
 _asarray, _full, _rint, _where, _int64, _float64 = np.asarray, np.full, np.rint, np.where, np.int64, np.float64
+_ascontiguous, _blake2b = np.ascontiguousarray, hashlib.blake2b
 
 
 def fingerprints(images) -> np.ndarray:
@@ -32,3 +36,18 @@ def fingerprints(images) -> np.ndarray:
         valid = (pixels.min(axis=1) >= 0) & (pixels.max(axis=1) <= 255)
         result[start:start + len(pixels)] = _where(valid, (sums[:, 0] << 31) | sums[:, 1], -1)
     return result
+
+
+def weights_fingerprint(arrays) -> str:
+    """A digest of a model's weight values, in order (shapes and dtypes included): equal only for the same weights.
+
+    A fit record takes one as training begins and one as every epoch ends, so a
+    run that starts from weights another run had trained can be told apart from
+    one that starts from new, untrained weights, whatever object holds them.
+    """
+    digest = _blake2b(digest_size=16)
+    for array in arrays:
+        array = _ascontiguous(array)
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(array.data)
+    return digest.hexdigest()
