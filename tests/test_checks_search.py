@@ -388,14 +388,15 @@ def test_a_hyperband_round_that_continues_a_trial_fails(judged, tmp_path_factory
                                   overwrite=True, directory=tmp_path_factory.mktemp("ajuste"), project_name="hyperband")
     tuner.search(*data["train"], data["val"], verbose=0)
     with pytest.raises(CheckFailed, match=r"El trial \d+ de tuner_lr empieza con los pesos que el trial \d+ ya había "
-                                          "entrenado"):
+                                          r"entrenado y sigue desde la época \d+, como en las rondas de Hyperband"):
         judged(search.check_fresh_trials, tuner, search="lr")
 
 
 def test_new_networks_with_trained_weights_fail(judged, tmp_path_factory, data):
     """Does a build(hp) that returns a new object holding the previous trial's trained weights lose the item?"""
     tuner = searched(tmp_path_factory, data, Reused(), "reutilizado")
-    with pytest.raises(CheckFailed, match="El trial 1 de tuner_lr empieza con los pesos que el trial 0 ya había entrenado"):
+    with pytest.raises(CheckFailed, match="El trial 1 de tuner_lr empieza con los pesos que el trial 0 ya había "
+                                          "entrenado: cada trial debe entrenar un modelo nuevo"):
         judged(search.check_fresh_trials, tuner, search="lr")
 
 

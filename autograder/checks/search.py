@@ -374,9 +374,12 @@ def check_fresh_trials(tuner, *, search: str) -> None:
             if source is not None:
                 origin = (f"el trial {source.trial['trial_id']}" if source.trial is not None
                           else "otro entrenamiento anterior")
+                continued = (f" y sigue desde la época {run.initial_epoch}, como en las rondas de Hyperband"
+                             if run.initial_epoch else "")
                 raise CheckFailed(
-                    f"El {label} empieza con los pesos que {origin} ya había entrenado (continúa su entrenamiento, "
-                    "como las rondas de Hyperband): cada trial debe entrenar un modelo nuevo, sin entrenar.")
+                    f"El {label} empieza con los pesos que {origin} ya había entrenado{continued}: cada trial debe "
+                    "entrenar un modelo nuevo, con pesos sin entrenar (build(hp) crea uno en cada llamada y ningún "
+                    "trial sigue el entrenamiento de otro).")
             require(
                 run.previous_fits == 0 and run.optimizer_steps_at_start == 0 and not run.shared_variables_with,
                 f"El {label} entrena un modelo ya entrenado: build(hp) debe crear y devolver un modelo nuevo en cada "
