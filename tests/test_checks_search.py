@@ -342,29 +342,31 @@ def test_values_declared_as_asked_but_trained_otherwise_fail(judged, tmp_path_fa
         judged(search.check_search_space, tuner, search="planificador")
 
 
-@pytest.mark.parametrize("forgery", ["score", "best"])
-def test_a_forged_score_or_best_trial_fails(judged, tmp_path_factory, data, forgery, tuner_plateau, final):
-    """Does a trial score rewritten on the trial, or another trial reported as the best, fail the training item and
-    the table that copies it?"""
-    tuner = searched(tmp_path_factory, data, LrSearch(), f"forjado_{forgery}")
-    trials = list(tuner.oracle.trials.values())
-    worst = min(trials, key=lambda trial: trial.score)
-    if forgery == "score":
-        worst.score = 0.99
-        message = r"tuner_lr da al trial \d una puntuación \(0,99\) que no es la val_accuracy"
-    else:
-        tuner.oracle.get_best_trials = lambda num_trials=1: [worst]
-        message = r"El mejor trial que informa tuner_lr \(el \d\) no es el de mejor val_accuracy"
-    with pytest.raises(CheckFailed, match=message):
-        judged(search.check_trial_training, tuner, search="lr")
+def test_a_forged_best_trial_or_score_fails(judged, tmp_path_factory, data, tuner_plateau, final):
+    """Do another trial reported as the best (get_best_trials replaced on the oracle), or a trial's score rewritten,
+    fail the training item and the table that copies the reported score?"""
+    tuner = searched(tmp_path_factory, data, LrSearch(), "forjado")
+    worst = min(tuner.oracle.trials.values(), key=lambda trial: trial.score)
     model, _ = final
-    results = {
-        "lr_batch_size": {"val": tuner.oracle.get_best_trials(1)[0].score, "modelo_val": 0.8},
-        "planificador": {"val": tuner_plateau.oracle.get_best_trials(1)[0].score, "modelo_val": 0.8},
-        "final": {"test": model.evaluate(*data["test"], verbose=0)[1]},
-    }
+
+    def table():
+        return {
+            "lr_batch_size": {"val": tuner.oracle.get_best_trials(1)[0].score, "modelo_val": 0.8},
+            "planificador": {"val": tuner_plateau.oracle.get_best_trials(1)[0].score, "modelo_val": 0.8},
+            "final": {"test": model.evaluate(*data["test"], verbose=0)[1]},
+        }
+
+    tuner.oracle.get_best_trials = lambda num_trials=1: [worst]
+    with pytest.raises(CheckFailed, match=r"El mejor trial que informa tuner_lr \(el \d\) no es el de mejor val_accuracy"):
+        judged(search.check_trial_training, tuner, search="lr")
     with pytest.raises(CheckFailed, match="es la puntuación que informa tuner_lr de su mejor trial"):
-        judged(search.check_results_table, results, tuner, tuner_plateau, model)
+        judged(search.check_results_table, table(), tuner, tuner_plateau, model)
+    del tuner.oracle.get_best_trials  # keras_tuner's own again
+    worst.score = 0.99
+    with pytest.raises(CheckFailed, match=r"tuner_lr da al trial \d una puntuación \(0,99\) que no es la val_accuracy"):
+        judged(search.check_trial_training, tuner, search="lr")
+    with pytest.raises(CheckFailed, match="es la puntuación que informa tuner_lr de su mejor trial"):
+        judged(search.check_results_table, table(), tuner, tuner_plateau, model)
 
 
 # A new model in every trial means new weights.
