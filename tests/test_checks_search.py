@@ -343,8 +343,9 @@ def test_values_declared_as_asked_but_trained_otherwise_fail(judged, tmp_path_fa
 
 
 def test_a_forged_best_trial_or_score_fails(judged, tmp_path_factory, data, tuner_plateau, final):
-    """Do another trial reported as the best (get_best_trials replaced on the oracle), or a trial's score rewritten,
-    fail the training item and the table that copies the reported score?"""
+    """Do another trial reported as the best (get_best_trials replaced on the oracle), other best values
+    (get_best_hyperparameters replaced on the tuner), or a trial's score rewritten, fail the training item and the
+    table that copies the reported score?"""
     tuner = searched(tmp_path_factory, data, LrSearch(), "forjado")
     worst = min(tuner.oracle.trials.values(), key=lambda trial: trial.score)
     model, _ = final
@@ -362,6 +363,13 @@ def test_a_forged_best_trial_or_score_fails(judged, tmp_path_factory, data, tune
     with pytest.raises(CheckFailed, match="es la puntuación que informa tuner_lr de su mejor trial"):
         judged(search.check_results_table, table(), tuner, tuner_plateau, model)
     del tuner.oracle.get_best_trials  # keras_tuner's own again
+    forged = tuner.get_best_hyperparameters()[0].copy()
+    forged.values["batch_size"] = 512
+    tuner.get_best_hyperparameters = lambda num_trials=1: [forged]
+    with pytest.raises(CheckFailed, match=r"tuner_lr.get_best_hyperparameters\(\) da batch_size = 512, pero su mejor "
+                                          r"trial entrenó con (128|256)"):
+        judged(search.check_trial_training, tuner, search="lr")
+    del tuner.get_best_hyperparameters
     worst.score = 0.99
     with pytest.raises(CheckFailed, match=r"tuner_lr da al trial \d una puntuación \(0,99\) que no es la val_accuracy"):
         judged(search.check_trial_training, tuner, search="lr")

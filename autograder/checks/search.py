@@ -354,6 +354,15 @@ def _require_reports_agree(tuner: HandedTuner, search: str) -> None:
         require(math.isclose(scores[best[0]], top, rel_tol=0, abs_tol=SCORE_TOLERANCE),
                 f"El mejor trial que informa {name} (el {best[0]}) no es el de mejor {OBJECTIVE} en sus "
                 f"entrenamientos: {MISMATCH}.")
+    best_values = tuner.reported.get("best_hyperparameters")
+    if best_values:
+        best_run_values = _real_values(best_run(tuner, search), search)
+        for hp_name, real in best_run_values.items():
+            said = best_values[0].get(hp_name)
+            rel_tol = RATE_TOLERANCE if hp_name == "lr" else 1e-9
+            require(real is None or said is None or _same_value(said, real, rel_tol),
+                    f"{name}.get_best_hyperparameters() da {hp_name} = {_text(said)}, pero su mejor trial entrenó con "
+                    f"{_text(real)}: {MISMATCH}.")
 
 
 def check_fresh_trials(tuner, *, search: str) -> None:

@@ -6,8 +6,8 @@
   and which hyperparameters the trial had declared when its fit began.
 - :func:`tuner_snapshot`: a tuner a hidden cell hands over: its objective and
   what it reports when the hidden cell runs: the search space its oracle holds
-  (and ``get_space`` returns), every trial's values, score and status, and its
-  best trial. The student's code may have rewritten any of it after the search
+  (and ``get_space`` returns), every trial's values, score and status, its
+  best trial and the values ``get_best_hyperparameters`` gives. The student's code may have rewritten any of it after the search
   (edited files reloaded, attributes replaced): the checks compare it with the
   fit log, never take it as evidence of how the trials trained.
 
@@ -55,6 +55,7 @@ def tuner_snapshot(tuner) -> dict:
             "get_space": _reported(lambda: _space(oracle.get_space())),
             "trials": _reported(lambda: [_trial(trial) for trial in _dict(oracle.trials).values()]),
             "best": _reported(lambda: [_str(trial.trial_id) for trial in oracle.get_best_trials(1)]),
+            "best_hyperparameters": _reported(lambda: [_values(hp) for hp in tuner.get_best_hyperparameters(1)]),
         },
     }
 
