@@ -373,7 +373,7 @@ def check_fresh_trials(tuner, *, search: str) -> None:
     run had trained (Hyperband's rounds load an earlier trial's checkpoint and
     continue it) did not start from a new model, whatever ``build`` returned.
     """
-    tuner, name = _tuner(tuner, search), TUNERS[search]
+    tuner = _tuner(tuner, search)
     trained: dict[str, TrainingRun] = {}  # weights some run had trained (not its starting ones) -> that run
     trial_runs = {id(run) for run in _runs(tuner, search)}
     for run in recorded_runs():
@@ -381,8 +381,9 @@ def check_fresh_trials(tuner, *, search: str) -> None:
             label = _trial_label(str(run.trial["trial_id"]), search)
             source = trained.get(run.weights_at_start) if run.weights_at_start else None
             if source is not None:
-                origin = (f"el trial {source.trial['trial_id']}" if source.trial is not None
-                          else "otro entrenamiento anterior")
+                origin = ("otro entrenamiento anterior" if source.trial is None
+                          else f"el trial {source.trial['trial_id']}" if source.trial["tuner_id"] == run.trial["tuner_id"]
+                          else f"el trial {source.trial['trial_id']} de otra búsqueda")
                 continued = (f" y sigue desde la época {run.initial_epoch}, como en las rondas de Hyperband"
                              if run.initial_epoch else "")
                 raise CheckFailed(
@@ -394,9 +395,6 @@ def check_fresh_trials(tuner, *, search: str) -> None:
                 f"El {label} entrena un modelo ya entrenado: build(hp) debe crear y devolver un modelo nuevo en cada "
                 "llamada.",
             )
-            require(run.initial_epoch == 0,
-                    f"El {label} continúa desde la época {run.initial_epoch} (initial_epoch): cada trial debe entrenar "
-                    "un modelo nuevo desde el principio.")
         for fingerprint in (*run.weights_after_epochs, run.weights_at_end):
             if fingerprint and fingerprint != run.weights_at_start:
                 trained.setdefault(fingerprint, run)
