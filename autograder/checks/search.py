@@ -176,8 +176,9 @@ def _listed(values, limit: int = 5) -> str:
     if len(values) == 1:
         return f"el valor {_text(values[0])}"
     shown = [_text(value) for value in values[:limit]]
-    if len(values) > limit:
+    if len(values) > limit + 1:  # "y 1 más" would say less than the value itself
         return f"los valores {'; '.join(shown)} y {len(values) - limit} más"
+    shown = [_text(value) for value in values]
     return f"los valores {'; '.join(shown[:-1])} y {shown[-1]}"
 
 
@@ -515,6 +516,8 @@ def check_lr_reductions(tuner, *, search: str = "planificador") -> None:
 def check_best_trial_accuracy(tuner, *, search: str, assignment: str) -> None:
     """The search's best trial (by the scores its fits recorded) reaches the assignment's minimum validation accuracy."""
     accuracy = best_validation_accuracy(tuner, search)
+    require(math.isfinite(accuracy), f"Los trials de {TUNERS[search]} no registran '{OBJECTIVE}': valida cada uno con "
+                                     "validation_data=(x_val, y_val).")
     minimum = THRESHOLDS[assignment][course_data.profile()]["valid"]
     record_accuracy(value=accuracy, split=SPLIT_NAMES["valid"], minimum=minimum, of=f"el mejor trial de {TUNERS[search]}")
     require(accuracy >= minimum,
@@ -572,6 +575,8 @@ def check_results_table(results, tuner_lr, tuner_planificador, model) -> None:
     )
     for row, tuner, search in (("lr_batch_size", tuner_lr, "lr"), ("planificador", tuner_planificador, "planificador")):
         given, recorded = results[row]["val"], best_validation_accuracy(tuner, search)
+        require(math.isfinite(recorded), f"Los trials de {TUNERS[search]} no registran '{OBJECTIVE}': no hay "
+                                         f"exactitud en validación con que comparar resultados['{row}']['val'].")
         if not math.isclose(given, recorded, abs_tol=1e-4):
             said = _reported_best_score(tuner)
             require(not (isinstance(said, (int, float)) and math.isclose(given, said, abs_tol=1e-4)),
