@@ -1,8 +1,14 @@
 """Hidden checks of a keras_tuner search (p3), on real searches of the quick profile's data.
 
-Each search is a real ``BayesianOptimization`` run of two short trials, its
-fits logged as in the grader's kernels, judged on what the kernel hands over.
+Each search is a real keras_tuner search of a few short trials, its fits logged
+as in the grader's kernels, judged on what the kernel hands over. What the tuner
+reports afterwards (files reloaded, attributes replaced) is compared with what
+the fits recorded, never believed.
 """
+
+import json
+import re
+from pathlib import Path
 
 import keras
 import keras_tuner
@@ -35,30 +41,38 @@ def network(learning_rate):
 class LrSearch(keras_tuner.HyperModel):
     """Exercise 1 as asked; ``shared`` returns one network for every trial, ``fixed_batch`` ignores the drawn size."""
 
-    def __init__(self, shared=None, fixed_batch=None, batch_hp=None):
+    def __init__(self, shared=None, fixed_batch=None, batch_hp=None, batch_choice=None, lr_space=None):
         super().__init__()
-        self.shared, self.fixed_batch = shared, fixed_batch
+        self.shared, self.fixed_batch, self.batch_choice = shared, fixed_batch, batch_choice
         self.batch_hp = batch_hp or dict(step=2, sampling="log")
+        self.lr_space = lr_space or LR_SPACE
 
     def build(self, hp):
-        learning_rate = hp.Float("lr", **LR_SPACE)
+        learning_rate = hp.Float("lr", **self.lr_space)
         if self.shared is None:
             return network(learning_rate)
         self.shared.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.Adam(learning_rate))
         return self.shared
 
+    def batch_size(self, hp):
+        if self.batch_choice is not None:
+            return hp.Choice("batch_size", self.batch_choice)
+        return hp.Int("batch_size", 128, 256, **self.batch_hp)
+
     def fit(self, hp, model, x, y, xy_val, **kwargs):
-        batch_size = hp.Int("batch_size", 128, 256, **self.batch_hp)
+        batch_size = self.batch_size(hp)
         kwargs["callbacks"].append(keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=10))
-        return model.fit(x, y, batch_size=self.fixed_batch or batch_size, epochs=2, validation_data=xy_val, **kwargs)
+        kwargs.setdefault("epochs", 2)
+        return model.fit(x, y, batch_size=self.fixed_batch or batch_size, validation_data=xy_val, **kwargs)
 
 
 class PlateauSearch(keras_tuner.HyperModel):
     """Exercise 2 on a frozen network, so that val_accuracy never improves and the rate is reduced."""
 
-    def __init__(self, tuned, monitor="val_accuracy", early_patience=None, meddle=False):
+    def __init__(self, tuned, monitor="val_accuracy", early_patience=None, meddle=False, factors=(0.1, 0.5)):
         super().__init__()
         self.tuned, self.monitor, self.early_patience, self.meddle = tuned, monitor, early_patience, meddle
+        self.factors = factors
         self.histories = []
 
     def build(self, hp):
@@ -68,7 +82,7 @@ class PlateauSearch(keras_tuner.HyperModel):
         return model
 
     def fit(self, hp, model, x, y, xy_val, **kwargs):
-        factor, patience = hp.Float("factor", 0.1, 0.5), hp.Choice("patience", [2, 5, 10])
+        factor, patience = hp.Float("factor", *self.factors), hp.Choice("patience", [2, 5, 10])
         kwargs["callbacks"] += [
             keras.callbacks.ReduceLROnPlateau(monitor=self.monitor, factor=factor, patience=patience, min_lr=1e-6),
             keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=self.early_patience or 2 * patience),
@@ -81,11 +95,11 @@ class PlateauSearch(keras_tuner.HyperModel):
         return self.histories[-1]
 
 
-def searched(tmp_path_factory, data, hypermodel, name, trials=2):
+def searched(tmp_path_factory, data, hypermodel, name, trials=2, train="train", **options):
     keras.utils.set_random_seed(23)
     tuner = keras_tuner.BayesianOptimization(hypermodel, objective="val_accuracy", max_trials=trials, overwrite=True,
-                                             directory=tmp_path_factory.mktemp("ajuste"), project_name=name)
-    tuner.search(*data["train"], data["val"], verbose=0)
+                                             directory=tmp_path_factory.mktemp("ajuste"), project_name=name, **options)
+    tuner.search(*data[train], data["val"], verbose=0)
     return tuner
 
 
@@ -100,16 +114,12 @@ def tuner_plateau(tmp_path_factory, data, tuner_lr):
     return searched(tmp_path_factory, data, PlateauSearch(tuned), "planificador", trials=3)
 
 
-def fresh_builder(tuner):
-    return lambda: tuner.hypermodel.build(keras_tuner.HyperParameters())
-
-
 def test_the_asked_searches_pass_every_check(judged, tuner_lr, tuner_plateau):
     """Do two searches done as the task asks pass the checks of both exercises?"""
-    judged(search.check_fresh_trials, fresh_builder(tuner_lr), tuner_lr, search="lr")
+    judged(search.check_fresh_trials, tuner_lr, search="lr")
     judged(search.check_search_space, tuner_lr, search="lr")
     judged(search.check_trial_training, tuner_lr, search="lr")
-    judged(search.check_fresh_trials, fresh_builder(tuner_plateau), tuner_plateau, search="planificador")
+    judged(search.check_fresh_trials, tuner_plateau, search="planificador")
     judged(search.check_search_space, tuner_plateau, search="planificador")
     judged(search.check_trial_training, tuner_plateau, tuner_lr, search="planificador")
     judged(search.check_lr_reductions, tuner_plateau)
@@ -125,11 +135,8 @@ def test_the_frozen_trials_really_had_their_rate_reduced(tuner_plateau):
 def test_one_network_for_every_trial_fails(judged, tmp_path_factory, data):
     """Does a build(hp) that returns the same network every time lose the fresh-model check?"""
     tuner = searched(tmp_path_factory, data, LrSearch(shared=network(1e-4)), "compartido")
-    with pytest.raises(CheckFailed, match="devuelve el mismo modelo"):
-        judged(search.check_fresh_trials, fresh_builder(tuner), tuner, search="lr")
-    with pytest.raises(CheckFailed, match="ya entrenado"):
-        judged(search.check_fresh_trials, fresh_builder(searched(tmp_path_factory, data, LrSearch(), "x")), tuner,
-               search="lr")
+    with pytest.raises(CheckFailed, match="El trial 1 de tuner_lr empieza con los pesos que el trial 0 ya había entrenado"):
+        judged(search.check_fresh_trials, tuner, search="lr")
 
 
 @pytest.mark.parametrize("batch_hp", [dict(step=2), dict(step=64, sampling="linear")])
@@ -236,3 +243,248 @@ def test_two_significant_figures_of_the_tuned_rate_are_accepted():
     tuned = 0.00014936675501468113
     assert search._close_to_tuned(0.00015, tuned) and search._close_to_tuned(np.float32(tuned), tuned)
     assert not search._close_to_tuned(0.0001, tuned) and not search._close_to_tuned(0.00016, tuned)
+
+
+# What the tuner reports is not evidence: each report rewritten after the search, judged against the fit log.
+
+def asked_plateau_space():
+    hp = keras_tuner.HyperParameters()
+    hp.Float("factor", 0.1, 0.5)
+    hp.Choice("patience", [2, 5, 10])
+    return hp
+
+
+def rewrite_files(tuner):
+    """Edit oracle.json and every trial.json to show the asked lr space and values inside it, and reload them."""
+    project = tuner.project_dir
+    paths = [Path(project) / "oracle.json", *sorted(Path(project).glob("trial_*/trial.json"))]
+
+    def forge(node, index):
+        if isinstance(node, dict):
+            if node.get("class_name") == "Float" and node.get("config", {}).get("name") == "lr":
+                node["config"].update(min_value=LR_SPACE["min_value"], max_value=LR_SPACE["max_value"])
+            if isinstance(node.get("values"), dict) and "lr" in node["values"]:
+                node["values"]["lr"] = 0.0001 + 0.00005 * index
+            for value in node.values():
+                forge(value, index)
+        elif isinstance(node, list):
+            for value in node:
+                forge(value, index)
+
+    for index, path in enumerate(paths):
+        with open(path) as file:
+            content = json.load(file)
+        forge(content, index)
+        with open(path, "w") as file:
+            json.dump(content, file)
+    tuner.reload()
+
+
+@pytest.fixture(scope="module")
+def tuner_fast_rates(tmp_path_factory, data):
+    """A search over learning rates 0.001-0.01, not the asked 0.00006-0.00026."""
+    return searched(tmp_path_factory, data, LrSearch(lr_space=dict(min_value=0.001, max_value=0.01)), "rapidas")
+
+
+def test_a_wrong_space_reported_honestly_fails_as_a_wrong_space(judged, tuner_fast_rates):
+    """Is a search over another interval told which interval it draws from, and which the task asks for?"""
+    with pytest.raises(CheckFailed, match="'lr' de tuner_lr se elige entre 0,001 y 0,01, y el enunciado pide el "
+                                          "intervalo de 0,00006 a 0,00026"):
+        judged(search.check_search_space, tuner_fast_rates, search="lr")
+
+
+def test_trial_files_rewritten_and_reloaded_do_not_pass(judged, tuner_fast_rates):
+    """Do oracle.json and trial.json rewritten to show the asked space, and reloaded, fail the space and training items,
+    saying the reports do not match the training that ran?"""
+    rewrite_files(tuner_fast_rates)
+    assert tuner_fast_rates.oracle.get_space().get_config()["space"][0]["config"]["max_value"] == 0.00026
+    with pytest.raises(CheckFailed, match=r"oracle.hyperparameters\) no es el que declararon sus trials al entrenar: "
+                                          "lo que informa el tuner no coincide con el entrenamiento que se ejecutó"):
+        judged(search.check_search_space, tuner_fast_rates, search="lr")
+    with pytest.raises(CheckFailed, match=r"tuner_lr dice que el trial 0 usó lr = 0,000\d+, pero entrenó con 0,00\d+: "
+                                          "lo que informa el tuner no coincide"):
+        judged(search.check_trial_training, tuner_fast_rates, search="lr")
+
+
+@pytest.fixture(scope="module")
+def tuned(tuner_lr):
+    return tuner_lr.get_best_hyperparameters()[0]
+
+
+@pytest.mark.parametrize("swap, source", [
+    (lambda oracle: setattr(oracle, "hyperparameters", asked_plateau_space()), "oracle.hyperparameters"),
+    (lambda oracle: setattr(oracle, "get_space", asked_plateau_space), "get_space()"),
+])
+def test_a_swapped_scheduler_space_fails(judged, tmp_path_factory, data, tuned, swap, source):
+    """Does a search over factors 0.5-0.9 whose oracle then shows the asked space (its attribute or its get_space
+    replaced on the instance) lose the space item, with the sentence that names the report?"""
+    tuner = searched(tmp_path_factory, data, PlateauSearch(tuned, factors=(0.5, 0.9)), "factores", trials=1)
+    swap(tuner.oracle)
+    with pytest.raises(CheckFailed, match=re.escape(f"({source}) no es el que declararon sus trials al entrenar")):
+        judged(search.check_search_space, tuner, search="planificador")
+
+
+def test_values_declared_as_asked_but_trained_otherwise_fail(judged, tmp_path_factory, data, tuned):
+    """Does a search that declares the asked space but trains with other values (a factor of 0.5 + the drawn one)
+    lose the space item on the values its trials really used?"""
+
+    class Shifted(PlateauSearch):
+        def fit(self, hp, model, x, y, xy_val, **kwargs):
+            factor, patience = 0.5 + hp.Float("factor", 0.1, 0.5) / 2, hp.Choice("patience", [2, 5, 10])
+            kwargs["callbacks"] += [
+                keras.callbacks.ReduceLROnPlateau(monitor="val_accuracy", factor=factor, patience=patience, min_lr=1e-6),
+                keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=2 * patience)]
+            return model.fit(x, y, batch_size=self.tuned["batch_size"], epochs=2, validation_data=xy_val, **kwargs)
+
+    tuner = searched(tmp_path_factory, data, Shifted(tuned), "desplazado", trials=1)
+    with pytest.raises(CheckFailed, match="El trial 0 de tuner_planificador entrenó con factor = 0,\\d+, fuera del "
+                                          "espacio que pide el enunciado"):
+        judged(search.check_search_space, tuner, search="planificador")
+
+
+def test_a_forged_best_trial_or_score_fails(judged, tmp_path_factory, data, tuner_plateau, final):
+    """Do another trial reported as the best (get_best_trials replaced on the oracle), other best values
+    (get_best_hyperparameters replaced on the tuner), or a trial's score rewritten, fail the training item and the
+    table that copies the reported score?"""
+    tuner = searched(tmp_path_factory, data, LrSearch(), "forjado")
+    worst = min(tuner.oracle.trials.values(), key=lambda trial: trial.score)
+    model, _ = final
+
+    def table():
+        return {
+            "lr_batch_size": {"val": tuner.oracle.get_best_trials(1)[0].score, "modelo_val": 0.8},
+            "planificador": {"val": tuner_plateau.oracle.get_best_trials(1)[0].score, "modelo_val": 0.8},
+            "final": {"test": model.evaluate(*data["test"], verbose=0)[1]},
+        }
+
+    tuner.oracle.get_best_trials = lambda num_trials=1: [worst]
+    with pytest.raises(CheckFailed, match=r"El mejor trial que informa tuner_lr \(el \d\) no es el de mejor val_accuracy"):
+        judged(search.check_trial_training, tuner, search="lr")
+    with pytest.raises(CheckFailed, match="es la puntuación que informa tuner_lr de su mejor trial"):
+        judged(search.check_results_table, table(), tuner, tuner_plateau, model)
+    del tuner.oracle.get_best_trials  # keras_tuner's own again
+    forged = tuner.get_best_hyperparameters()[0].copy()
+    forged.values["batch_size"] = 512
+    tuner.get_best_hyperparameters = lambda num_trials=1: [forged]
+    with pytest.raises(CheckFailed, match=r"tuner_lr.get_best_hyperparameters\(\) da batch_size = 512, pero su mejor "
+                                          r"trial entrenó con (128|256)"):
+        judged(search.check_trial_training, tuner, search="lr")
+    del tuner.get_best_hyperparameters
+    worst.score = 0.99
+    with pytest.raises(CheckFailed, match=r"tuner_lr da al trial \d una puntuación \(0,99\) que no es la val_accuracy"):
+        judged(search.check_trial_training, tuner, search="lr")
+    with pytest.raises(CheckFailed, match="es la puntuación que informa tuner_lr de su mejor trial"):
+        judged(search.check_results_table, table(), tuner, tuner_plateau, model)
+
+
+# A new model in every trial means new weights.
+
+class Reused(LrSearch):
+    """build(hp) returns a new network, with the weights the previous trial's network ended with."""
+
+    def build(self, hp):
+        model = super().build(hp)
+        if getattr(self, "last", None) is not None:
+            model.set_weights(self.last.get_weights())
+        self.last = model
+        return model
+
+
+def test_a_hyperband_round_that_continues_a_trial_fails(judged, tmp_path_factory, data):
+    """Does Hyperband, whose later rounds load an earlier trial's checkpoint and continue it, lose the new-model item,
+    though every trial's build returned a new object?"""
+    keras.utils.set_random_seed(23)
+    tuner = keras_tuner.Hyperband(LrSearch(), objective="val_accuracy", max_epochs=3, factor=3, hyperband_iterations=1,
+                                  overwrite=True, directory=tmp_path_factory.mktemp("ajuste"), project_name="hyperband")
+    tuner.search(*data["train"], data["val"], verbose=0)
+    with pytest.raises(CheckFailed, match=r"El trial \d+ de tuner_lr empieza con los pesos que el trial \d+ ya había "
+                                          r"entrenado y sigue desde la época \d+, como en las rondas de Hyperband"):
+        judged(search.check_fresh_trials, tuner, search="lr")
+
+
+def test_new_networks_with_trained_weights_fail(judged, tmp_path_factory, data):
+    """Does a build(hp) that returns a new object holding the previous trial's trained weights lose the item?"""
+    tuner = searched(tmp_path_factory, data, Reused(), "reutilizado")
+    with pytest.raises(CheckFailed, match="El trial 1 de tuner_lr empieza con los pesos que el trial 0 ya había "
+                                          "entrenado: cada trial debe entrenar un modelo nuevo"):
+        judged(search.check_fresh_trials, tuner, search="lr")
+
+
+# Honest answers.
+
+def test_two_executions_per_trial_are_judged_by_their_mean(judged, tmp_path_factory, data, tuner_plateau, final):
+    """With executions_per_trial=2, is the tuner's score (the mean over a trial's two fits) accepted as 'val', and
+    are the trials judged fresh and trained as asked?"""
+    tuner = searched(tmp_path_factory, data, LrSearch(), "dos", executions_per_trial=2)
+    runs = tuner_records(tuner)
+    assert len(runs) == 4 and len({record.trial["trial_id"] for record in runs}) == 2
+    judged(search.check_fresh_trials, tuner, search="lr")
+    judged(search.check_search_space, tuner, search="lr")
+    judged(search.check_trial_training, tuner, search="lr")
+    model, _ = final
+    best = tuner.oracle.get_best_trials(1)[0]
+    maxima = [max(record.history_values["val_accuracy"]) for record in runs if record.trial["trial_id"] == best.trial_id]
+    assert best.score == pytest.approx(np.mean(maxima)) and best.score < max(maxima)
+    results = {
+        "lr_batch_size": {"val": best.score, "modelo_val": 0.8},
+        "planificador": {"val": tuner_plateau.oracle.get_best_trials(1)[0].score, "modelo_val": 0.8},
+        "final": {"test": model.evaluate(*data["test"], verbose=0)[1]},
+    }
+    judged(search.check_results_table, results, tuner, tuner_plateau, model)
+    results["lr_batch_size"]["val"] = max(maxima)  # the best single fit is not the trial's score
+    with pytest.raises(CheckFailed, match=r"resultados\['lr_batch_size'\]\['val'\] \(0,\d+\) no es la exactitud"):
+        judged(search.check_results_table, results, tuner, tuner_plateau, model)
+
+
+def tuner_records(tuner):
+    from autograder.kernel.fit_records import LOG
+
+    return [record for record in LOG.records if record.trial is not None and record.trial["tuner_id"] == id(tuner)]
+
+
+def test_the_batch_size_as_a_choice_of_the_same_values_passes(judged, tmp_path_factory, data):
+    """Is hp.Choice("batch_size", [128, 256]), the value set of the asked log-sampled hp.Int, accepted?"""
+    tuner = searched(tmp_path_factory, data, LrSearch(batch_choice=[128, 256]), "eleccion")
+    judged(search.check_search_space, tuner, search="lr")
+    judged(search.check_trial_training, tuner, search="lr")
+
+
+def test_a_choice_of_other_batch_sizes_names_what_is_missing_and_extra(judged, tmp_path_factory, data):
+    """Does hp.Choice("batch_size", [128, 192]) fail, naming the missing 256 and the extra 192?"""
+    tuner = searched(tmp_path_factory, data, LrSearch(batch_choice=[128, 192]), "otra_eleccion", trials=1)
+    with pytest.raises(CheckFailed, match="'batch_size' de tuner_lr no puede tomar el valor 256, que pide el enunciado "
+                                          "y puede tomar el valor 192, que el enunciado no pide"):
+        judged(search.check_search_space, tuner, search="lr")
+
+
+def test_a_search_that_trains_on_the_validation_images_is_told_so(judged, tmp_path_factory, data):
+    """Is a search fed x_train_val (validation images included) told that it trains with x_val?"""
+    tuner = searched(tmp_path_factory, data, LrSearch(), "con_val", trials=1, train="train_val")
+    with pytest.raises(CheckFailed, match="El trial 0 de tuner_lr entrena con x_val"):
+        judged(search.check_trial_training, tuner, search="lr")
+
+
+@pytest.mark.parametrize("hp, want, fault", [
+    (dict(step=2, sampling="log"), search.SPACES["lr"]["batch_size"], None),
+    (dict(step=2), search.SPACES["lr"]["batch_size"], "puede tomar los valores 130; 132; 134; 136; 138 y 58 más, que el"),
+    (dict(step=64), search.SPACES["lr"]["batch_size"], "puede tomar el valor 192, que el enunciado no pide"),
+])
+def test_the_values_of_an_int_are_enumerated_as_keras_tuner_does(hp, want, fault):
+    """Is hp.Int(128, 256, ...) judged by the values keras_tuner can draw from it?"""
+    config = {"class": "Int", "name": "batch_size", "min_value": 128, "max_value": 256, "sampling": "linear", **hp}
+    got = search._space_fault(search.possible_values(config), want)
+    assert got == fault if fault is None else fault in got
+    drawn = keras_tuner.HyperParameters()
+    drawn.Int("batch_size", 128, 256, **hp)
+    space = drawn.space[0]
+    assert {space.prob_to_value(p / 1000) for p in range(1000)} <= search.possible_values(config)
+
+
+def test_a_learning_rate_is_judged_by_the_interval_it_is_drawn_from():
+    """Is a log-sampled lr over the asked interval accepted, and a choice of rates or another interval told apart?"""
+    lr = search.SPACES["lr"]["lr"]
+    assert search._space_fault(search.possible_values({"class": "Float", "min_value": 0.00006, "max_value": 0.00026,
+                                                       "step": None, "sampling": "log"}), lr) is None
+    fault = search._space_fault(search.possible_values({"class": "Choice", "values": [0.0001, 0.0002]}), lr)
+    assert fault == ("puede tomar solo los valores 0,0001 y 0,0002, y el enunciado pide cualquier valor entre 0,00006 y "
+                     "0,00026 (hp.Float sin step)")

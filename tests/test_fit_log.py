@@ -106,3 +106,20 @@ def test_a_fit_records_its_batch_size_and_the_rate_each_epoch_began_with(data, j
     run = judged(training_record, history, "h")
     assert run.batch_size == 64 and run.epochs == 3 and run.trial is None
     assert run.learning_rates == pytest.approx((0.001, 0.0005, 0.00025))
+
+
+def test_a_fit_fingerprints_its_weights_as_it_begins_and_as_each_epoch_ends(data, judged):
+    """Does a new model holding another one's trained weights start with the fingerprint that run ended an epoch
+    with, while a new untrained model and the run's own start do not match it?"""
+    x, y = data
+    trained = tiny_model()
+    first = judged(training_record, trained.fit(x[:256], y[:256], epochs=2, verbose=0), "a")
+    twin = tiny_model()
+    twin.set_weights(trained.get_weights())
+    copied = judged(training_record, twin.fit(x[:256], y[:256], epochs=1, initial_epoch=0, verbose=0), "b")
+    fresh = judged(training_record, tiny_model().fit(x[:256], y[:256], epochs=2, initial_epoch=1, verbose=0), "c")
+    assert len(first.weights_after_epochs) == 2 and first.weights_at_end == first.weights_after_epochs[-1]
+    assert first.weights_at_start not in first.weights_after_epochs
+    assert copied.weights_at_start == first.weights_at_end and copied.initial_epoch == 0
+    assert fresh.weights_at_start not in (first.weights_at_start, *first.weights_after_epochs)
+    assert fresh.initial_epoch == 1 and len(fresh.weights_after_epochs) == 1

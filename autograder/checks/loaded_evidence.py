@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import keras
@@ -53,6 +53,7 @@ class HandedTuner:
 
     objective: dict
     space: tuple[dict, ...]  # one hyperparameter each: its class and settings
+    reported: dict = field(default_factory=dict)  # what else it reported: "get_space", "trials", "best" (or None)
 
     def runs(self) -> list[TrainingRun]:
         """The training runs of this tuner's trials, in the kernel's order."""
@@ -156,7 +157,7 @@ def _load(reference: dict, folder: Path):
     if kind == "event_files":
         return _event_log(EventLog.from_plain(reference), folder)
     if kind == "tuner":
-        tuner = HandedTuner(reference["objective"], tuple(reference["space"]))
+        tuner = HandedTuner(reference["objective"], tuple(reference["space"]), reference.get("reported") or {})
         return _current.remember(tuner, reference["id"])
     if kind == "builder":
         probe = reference["probe"]

@@ -246,7 +246,9 @@ def _write_fit(folder: str, record) -> None:
         epochs=record.epochs, learning_rates=tuple(record.learning_rates), trial=record.trial,
         tensorboard=tuple(_tensorboard_log(folder, f"tensorboard-{i}", log_dir, before)
                           for i, (log_dir, before) in enumerate(record.tensorboard_logs.items())),
-        train_rows=record.train_rows, validation_rows=record.validation_rows,
+        train_rows=record.train_rows, validation_rows=record.validation_rows, initial_epoch=record.initial_epoch,
+        weights_at_start=record.weights_at_start, weights_after_epochs=tuple(record.weights_after_epochs),
+        weights_at_end=record.weights_at_end,
     )
     fields = _vars(run)
     for name in ARRAYS:

@@ -1,6 +1,7 @@
-"""Image fingerprints: how a fit record names the images it trained on, and how the grader finds them again.
+"""Fingerprints: how a fit record names the images it trained on (and the grader finds them again), and the
+weights a model held at a given moment.
 
-Only NumPy: the kernel's fit log and the grader's reference data both import it.
+Only NumPy and hashlib: the kernel's fit log and the grader's reference data both import it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ _FINGERPRINT_WEIGHTS = np.random.default_rng(20190508).integers(1, 2**12, size=(
 _CHUNK = 4096  # rows converted at a time, to keep the kernel's memory flat
 # Bound when the kernel starts, before student code: patching numpy later does not change the evidence.
 _asarray, _full, _rint, _where, _int64, _float64 = np.asarray, np.full, np.rint, np.where, np.int64, np.float64
-_ascontiguous, _sha256 = np.ascontiguousarray, hashlib.sha256
+_ascontiguous, _sha256, _blake2b = np.ascontiguousarray, hashlib.sha256, hashlib.blake2b
 
 
 def fingerprints(images) -> np.ndarray:
@@ -40,3 +41,18 @@ def fingerprints(images) -> np.ndarray:
 def rows_digest(rows) -> str:
     """The digest of a set of images in order, from their fingerprints: the same in the kernel and in the grader."""
     return _sha256(_ascontiguous(rows, dtype=_int64).tobytes()).hexdigest()
+
+
+def weights_fingerprint(arrays) -> str:
+    """A digest of a model's weight values, in order (shapes and dtypes included): equal only for the same weights.
+
+    A fit record takes one as training begins and one as every epoch ends, so a
+    run that starts from weights another run had trained can be told apart from
+    one that starts from new, untrained weights, whatever object holds them.
+    """
+    digest = _blake2b(digest_size=16)
+    for array in arrays:
+        array = _ascontiguous(array)
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(array.data)
+    return digest.hexdigest()

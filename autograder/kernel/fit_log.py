@@ -31,6 +31,12 @@ class _Observer(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         LOG.epoch_began(self._record)
 
+    def on_epoch_end(self, epoch, logs=None):
+        LOG.epoch_ended(self._record)
+
+    def on_train_end(self, logs=None):
+        LOG.training_ended(self._record)
+
 
 def _build_before_training(model, x) -> None:
     """Build a model without ``keras.Input`` from its data, as fit would, so its first weights can be seen."""

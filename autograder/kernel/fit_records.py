@@ -5,8 +5,10 @@ record over as its fit returns. Each :class:`FitRecord` holds what the hidden
 checks judge later: whether the model had been trained before, its layers and
 initial weights as they were when training began, the optimizer, its learning
 rate at the start of every epoch, the batch size, which images it trained and
-validated on (as fingerprints, not copies of the arrays) and, inside a
-keras_tuner search, the trial it trained for.
+validated on (as fingerprints, not copies of the arrays), a fingerprint of
+its weights as training began and as every epoch ended (so that a run that
+starts from weights another run trained is seen as such, whatever object holds
+them) and, inside a keras_tuner search, the trial it trained for.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 
 from autograder.kernel.architecture import summarize_dense_layers
 from autograder.kernel.event_files import event_files
-from autograder.kernel.fingerprints import fingerprints, rows_digest
+from autograder.kernel.fingerprints import fingerprints, rows_digest, weights_fingerprint
 from autograder.kernel.training_run import LayerSummary
 from autograder.kernel.tuner_snapshot import trial_of
 
@@ -47,6 +49,10 @@ class FitRecord:
     trial: dict | None = None  # the keras_tuner trial the run trained for (tuner_snapshot.trial_of)
     tensorboard_logs: dict = field(default_factory=dict)  # a TensorBoard callback's log_dir -> its event files before
     sample: np.ndarray | None = None  # the first few training inputs (a copy): to run the model on when handed over
+    initial_epoch: int = 0
+    weights_at_start: str | None = None  # weights_fingerprint as training began
+    weights_after_epochs: list[str] = field(default_factory=list)  # ... as each epoch ended
+    weights_at_end: str | None = None  # ... as training ended
 
 
 class FitLog:
@@ -110,6 +116,7 @@ class FitLog:
             trial=trial_of(arguments.get("callbacks")),
             tensorboard_logs=_tensorboard_logs(arguments.get("callbacks")),
             sample=np.array(arguments["x"][:SAMPLE_ROWS]) if is_array(arguments.get("x")) else None,
+            initial_epoch=_plain_int(arguments.get("initial_epoch")) or 0,
         )
         self._fits_per_model[id(model)] = record.previous_fits + 1
         self.records.append(record)
@@ -123,6 +130,7 @@ class FitLog:
         record.optimizer_steps_at_start = 0 if optimizer is None else int(optimizer.iterations)
         record.variables = frozenset(id(variable) for variable in model.weights)
         record.dense_layers = summarize_dense_layers(model)
+        record.weights_at_start = _weights_fingerprint(model)
         record.shared_variables_with = [
             index for index, earlier in enumerate(self.records)
             if earlier is not record and earlier.model is not model and earlier.variables & record.variables
@@ -133,6 +141,16 @@ class FitLog:
         rate = _learning_rate(getattr(record.model, "optimizer", None))
         if rate is not None:
             record.learning_rates.append(rate)
+
+    def epoch_ended(self, record: FitRecord) -> None:
+        """Called as each epoch ends: the weights it left."""
+        fingerprint = _weights_fingerprint(record.model)
+        if fingerprint is not None:
+            record.weights_after_epochs.append(fingerprint)
+
+    def training_ended(self, record: FitRecord) -> None:
+        """Called as training ends, after every other callback (restore_best_weights included)."""
+        record.weights_at_end = _weights_fingerprint(record.model)
 
 
 LOG = FitLog()
@@ -154,6 +172,13 @@ def _tensorboard_logs(callbacks) -> dict:
             log_dir = str(getattr(callback, "log_dir", ""))
             logs[log_dir] = event_files(log_dir)
     return logs
+
+
+def _weights_fingerprint(model) -> str | None:
+    try:
+        return weights_fingerprint([keras.ops.convert_to_numpy(variable) for variable in model.weights])
+    except Exception:
+        return None  # the runs of this model are judged without it
 
 
 def _learning_rate(optimizer) -> float | None:

@@ -82,6 +82,10 @@ class TrainingRun:
     tensorboard: tuple[EventLog, ...] = ()  # one per TensorBoard callback: the event files written during this run
     train_rows: object = None  # image fingerprints (an array); None when x was not an array
     validation_rows: object = None
+    initial_epoch: int = 0  # as passed to fit (keras_tuner's Hyperband continues earlier trials from later epochs)
+    weights_at_start: str | None = None  # fingerprints.weights_fingerprint of the weights as training began
+    weights_after_epochs: tuple[str, ...] = ()  # ... of the weights as each epoch ended
+    weights_at_end: str | None = None  # ... as training ended (after callbacks such as restore_best_weights)
 
     @classmethod
     def from_plain(cls, plain: dict) -> TrainingRun:
@@ -96,4 +100,5 @@ class TrainingRun:
             "shared_variables_with": tuple(values["shared_variables_with"]),
             "learning_rates": tuple(values["learning_rates"]),
             "tensorboard": tuple(EventLog.from_plain(entry) for entry in values["tensorboard"]),
+            "weights_after_epochs": tuple(values["weights_after_epochs"]),
         })

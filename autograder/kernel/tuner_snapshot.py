@@ -2,9 +2,14 @@
 
 - :func:`trial_of`: the trial a ``fit`` call trains for. keras_tuner passes every
   trial's ``fit`` a ``TunerCallback`` that holds the tuner and the trial, so the
-  fit log can say which tuner and which hyperparameter values the run belongs to.
+  fit log can say which tuner and which hyperparameter values the run belongs to,
+  and which hyperparameters the trial had declared when its fit began.
 - :func:`tuner_snapshot`: a tuner a hidden cell hands over: its objective and
-  the search space its oracle holds.
+  what it reports when the hidden cell runs: the search space its oracle holds
+  (and ``get_space`` returns), every trial's values, score and status, its
+  best trial and the values ``get_best_hyperparameters`` gives. The student's code may have rewritten any of it after the search
+  (edited files reloaded, attributes replaced): the checks compare it with the
+  fit log, never take it as evidence of how the trials trained.
 
 keras_tuner is never imported here: its objects are recognised by the module
 their classes come from, so notebooks that do not use it pay nothing.
@@ -30,6 +35,7 @@ def trial_of(callbacks) -> dict | None:
                 "tuner_id": _id(_getattr(callback, "tuner", None)),
                 "trial_id": _str(_getattr(trial, "trial_id", "")),
                 "values": _values(_getattr(trial, "hyperparameters", None)),
+                "space": _space(_getattr(trial, "hyperparameters", None)),
             }
     return None
 
@@ -45,7 +51,34 @@ def tuner_snapshot(tuner) -> dict:
         "objective": {"name": _plain(_getattr(objective, "name", None)),
                       "direction": _plain(_getattr(objective, "direction", None))},
         "space": [_hyperparameter(hp) for hp in (_getattr(hyperparameters, "space", None) or ())],
+        "reported": {
+            "get_space": _reported(lambda: _space(oracle.get_space())),
+            "trials": _reported(lambda: [_trial(trial) for trial in _dict(oracle.trials).values()]),
+            "best": _reported(lambda: [_str(trial.trial_id) for trial in oracle.get_best_trials(1)]),
+            "best_hyperparameters": _reported(lambda: [_values(hp) for hp in tuner.get_best_hyperparameters(1)]),
+        },
     }
+
+
+def _reported(read):
+    """What the tuner reports, or None when asking it fails (the checks then judge without it)."""
+    try:
+        return read()
+    except Exception:
+        return None
+
+
+def _space(hyperparameters) -> list[dict] | None:
+    try:
+        return [_hyperparameter(hp) for hp in (_getattr(hyperparameters, "space", None) or ())]
+    except Exception:
+        return None
+
+
+def _trial(trial) -> dict:
+    """One trial as the oracle reports it: its id, values, score and status."""
+    return {"trial_id": _str(_getattr(trial, "trial_id", "")), "values": _values(_getattr(trial, "hyperparameters", None)),
+            "score": _plain(_getattr(trial, "score", None)), "status": _plain(_getattr(trial, "status", None))}
 
 
 def _hyperparameter(hp) -> dict:

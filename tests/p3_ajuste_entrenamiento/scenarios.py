@@ -99,6 +99,50 @@ test_final = final_model.evaluate(x_test, y_test, verbose=0)[1]
 """,
 }
 
+# Exercise 1 searched learning rates of 0.001-0.01, and then its files were rewritten to show the asked space and
+# values inside it, and reloaded: what the tuner reports is not what trained.
+REWRITTEN_FILES = """
+import glob
+import json
+
+
+def a_rango(valor):
+    return 0.00006 + (valor - 0.001) / (0.01 - 0.001) * (0.00026 - 0.00006)
+
+
+def reescribe(nodo):
+    if isinstance(nodo, dict):
+        if nodo.get("class_name") == "Float" and nodo["config"].get("name") == "lr":
+            nodo["config"]["min_value"], nodo["config"]["max_value"] = 0.00006, 0.00026
+        if isinstance(nodo.get("values"), dict) and "lr" in nodo["values"]:
+            nodo["values"]["lr"] = a_rango(nodo["values"]["lr"])
+        for valor in nodo.values():
+            reescribe(valor)
+    elif isinstance(nodo, list):
+        for valor in nodo:
+            reescribe(valor)
+
+
+for fichero in glob.glob(f"{TUNER_DIR}/lr/oracle.json") + glob.glob(f"{TUNER_DIR}/lr/trial_*/trial.json"):
+    with open(fichero) as f:
+        contenido = json.load(f)
+    reescribe(contenido)
+    with open(fichero, "w") as f:
+        json.dump(contenido, f)
+tuner_lr.reload()
+"""
+# Exercise 2 searched factors of 0.5-0.9, and then put the asked space in its oracle.
+SWAPPED_SPACE = """
+espacio = keras_tuner.HyperParameters()
+espacio.Float("factor", min_value=0.1, max_value=0.5)
+espacio.Choice("patience", [2, 5, 10])
+tuner_planificador.oracle.hyperparameters = espacio
+"""
+SEARCH_LR = "tuner_lr.search(x_train, y_train, (x_val, y_val), verbose=0)\n"
+SEARCH_PLATEAU = "tuner_planificador.search(x_train, y_train, (x_val, y_val), verbose=0)\n"
+BAYESIAN_LR = """tuner_lr = keras_tuner.BayesianOptimization(
+    LrBatchHyperModel(), objective="val_accuracy", max_trials=TRIALS_LR,"""
+
 SCENARIOS = {
     "solucion": Scenario(lost=frozenset()),
     "sin_cambios": Scenario(lost=ALL_TESTS, answered=False),
@@ -113,13 +157,13 @@ SCENARIOS = {
     # One network built outside build(hp), recompiled and returned for every trial.
     "modelo_compartido": Scenario(
         lost=frozenset({"test_modelo_nuevo_lr"}),
-        says="devuelve el mismo modelo en cada llamada",
+        says="El trial 1 de tuner_lr empieza con los pesos que el trial 0 ya había entrenado",
         patches=changed("busqueda_lr", (BUILT_INSIDE, "    def build(self, hp):\n        model = network\n"),
                         before=SHARED_NETWORK),
     ),
     "batch_sin_muestreo_log": Scenario(
         lost=frozenset({"test_espacio_lr"}),
-        says="no tiene el tipo, el rango, el paso o el muestreo",
+        says="'batch_size' de tuner_lr puede tomar los valores 130; 132; 134; 136; 138 y 58 más, que el enunciado no pide",
         patches=changed("busqueda_lr", ('hp.Int("batch_size", 128, 256, step=2, sampling="log")',
                                         'hp.Int("batch_size", 128, 256, step=2)')),
     ),
@@ -145,6 +189,55 @@ SCENARIOS = {
                         ("final_model = tuner_planificador.get_best_models(num_models=1)[0]",
                          "final_model = tuner_planificador.hypermodel.build(keras_tuner.HyperParameters())"),
                         ("epochs=FINAL_EPOCHS, verbose=0)", "epochs=1, verbose=0)")),
+    ),
+    # Issue 24: what the tuner reports is compared with the training that ran.
+    "espacio_reescrito": Scenario(
+        lost=frozenset({"test_espacio_lr", "test_entrenamiento_lr", "test_entrenamiento_planificador",
+                        "test_modelo_final"}),
+        says="lo que informa el tuner no coincide con el entrenamiento que se ejecutó",
+        patches=changed("busqueda_lr",
+                        ('hp.Float("lr", min_value=0.00006, max_value=0.00026)', 'hp.Float("lr", min_value=0.001, max_value=0.01)'),
+                        (SEARCH_LR, SEARCH_LR + REWRITTEN_FILES)),
+    ),
+    # The same, exercises 2 and 3 and the table left as released: a cheap one for CI (exercise 1 alone runs).
+    "espacio_reescrito_solo_ejercicio_1": Scenario(
+        lost=ALL_TESTS - {"test_modelo_nuevo_lr", "test_exactitud_lr"},
+        says="lo que informa el tuner no coincide con el entrenamiento que se ejecutó",
+        unanswered=frozenset({"busqueda_planificador", "modelo_final", "resultados"}),
+        patches=changed("busqueda_lr",
+                        ('hp.Float("lr", min_value=0.00006, max_value=0.00026)', 'hp.Float("lr", min_value=0.001, max_value=0.01)'),
+                        (SEARCH_LR, SEARCH_LR + REWRITTEN_FILES)),
+    ),
+    "planificador_espacio_cambiado": Scenario(
+        lost=frozenset({"test_espacio_planificador"}),
+        says="El espacio de búsqueda que informa tuner_planificador (oracle.hyperparameters) no es el que declararon",
+        patches=changed("busqueda_planificador",
+                        ('hp.Float("factor", min_value=0.1, max_value=0.5)', 'hp.Float("factor", min_value=0.5, max_value=0.9)'),
+                        (SEARCH_PLATEAU, SEARCH_PLATEAU + SWAPPED_SPACE)),
+    ),
+    # Hyperband's later rounds load an earlier trial's checkpoint and continue it (initial_epoch > 0).
+    "hyperband": Scenario(
+        lost=frozenset({"test_modelo_nuevo_lr"}),
+        says="ya había entrenado y sigue desde la época",
+        patches=changed("busqueda_lr",
+                        ("batch_size=bs, epochs=MAX_EPOCHS, validation_data=xy_val", "batch_size=bs, validation_data=xy_val"),
+                        (BAYESIAN_LR, """tuner_lr = keras_tuner.Hyperband(
+    LrBatchHyperModel(), objective="val_accuracy", max_epochs=MAX_EPOCHS, factor=3, hyperband_iterations=1,""")),
+    ),
+    "busqueda_entrena_con_val": Scenario(
+        lost=frozenset({"test_entrenamiento_lr"}),
+        says="entrena con x_val",
+        patches=changed("busqueda_lr", (SEARCH_LR, "tuner_lr.search(x_train_val, y_train_val, (x_val, y_val), verbose=0)\n")),
+    ),
+    # Honest answers: two executions per trial (the score is their mean), the batch size as a choice of its two values.
+    "dos_ejecuciones_por_trial": Scenario(
+        lost=frozenset(),
+        patches=changed("busqueda_lr", (BAYESIAN_LR, BAYESIAN_LR + " executions_per_trial=2,")),
+    ),
+    "batch_con_choice": Scenario(
+        lost=frozenset(),
+        patches=changed("busqueda_lr", ('hp.Int("batch_size", 128, 256, step=2, sampling="log")',
+                                        'hp.Choice("batch_size", [128, 256])')),
     ),
 }
 
