@@ -70,6 +70,15 @@ def test_every_printed_form_of_a_hidden_line_is_redacted():
     assert REDACTED in outputs[3].data["text/plain"] and REDACTED in outputs[4].evalue
 
 
+def test_a_coloured_traceback_of_a_hidden_cell_loses_every_hidden_line():
+    """IPython colours each token of a traceback's code: a marker in one colour and a call split by colour codes."""
+    frame = ("\x1b[32m----> 3\x1b[39m \x1b[38;5;66;03m### BEGIN HIDDEN TESTS\x1b[39;00m\n"
+             "\x1b[32m      4\x1b[39m verify\x1b[38;5;241m.\x1b[39mcheck_quiz(respuesta_1, assignment\x1b[38;5;241m=\x1b[39m"
+             "\x1b[33m\"p4_ajustes_del_modelo\"\x1b[39m, question\x1b[38;5;241m=\x1b[39m\x1b[32m1\x1b[39m)\n")
+    (output,) = _printed(nbformat.v4.new_output("error", ename="NameError", evalue="x", traceback=[frame]))
+    assert output.traceback == [f"----> 3 {REDACTED}\n      4 {REDACTED}\n"]
+
+
 def test_ordinary_output_is_left_alone():
     """Is output without hidden text untouched, short hidden lines and the visible check included?"""
     text = 'Época 1: val_accuracy 0.85\nok = 1\nassert x > 0, "x debe ser positivo"\n\x1b[31mrojo\x1b[0m\n'

@@ -81,12 +81,11 @@ class Redactor:
 
     def redact(self, text: str) -> str:
         """``text`` with the hidden text in it replaced; ``text`` itself when it holds none."""
-        redacted = self._redact(text)
-        if redacted is text and "\x1b" in text:  # colour codes may split a line (a traceback's)
+        if "\x1b" in text:  # colour codes may split a line (a traceback's): matched without them, which then go
             plain = _ANSI.sub("", text)
             redacted = self._redact(plain)
             return text if redacted is plain else redacted
-        return redacted
+        return self._redact(text)
 
     def _redact(self, text: str) -> str:
         lower = text.lower()
@@ -123,21 +122,12 @@ class Redactor:
     def value(self, value):
         if isinstance(value, str):
             return self.redact(value)
-        if isinstance(value, list) and key_is_text(value):
-            joined = "".join(value)
-            redacted = self.redact(joined)
-            return value if redacted is joined else redacted
-        if isinstance(value, list):
+        if isinstance(value, list):  # a traceback's entries, or a text stored as its lines: each on its own
             return [self.value(item) for item in value]
         if isinstance(value, dict):
             for key in list(value):
                 value[key] = self.value(value[key])
         return value
-
-
-def key_is_text(value: list) -> bool:
-    """A multi-line string as nbformat may store it: a list of lines (not a traceback, whose lines are separate)."""
-    return bool(value) and all(isinstance(item, str) for item in value) and all(item.endswith("\n") for item in value[:-1])
 
 
 def redact_notebook(nb, sources: Iterable[str]) -> int:
