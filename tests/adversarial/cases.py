@@ -1,6 +1,10 @@
-"""The adversarial corpus: p1 submissions that try to cheat the grader, escape its limits or break it.
+"""The adversarial corpus: submissions that try to cheat the grader, escape its limits or break it.
 
-Each case is the p1 student release with the three normalization answers
+Most cases (``CASES``) start from p1; ``OTHER_CASES`` holds a few per other
+assignment (its student release, nothing trained, plus an attack that captures
+the hidden cells' text), graded in a small batch of its own.
+
+Each p1 case is its student release with the three normalization answers
 of the reference solution (3 × 0.5 points) plus one attack: code cells
 added, answers written to fool the checks (a few attacks also answer the
 model or callback cells, but none trains a network), or the notebook's JSON
@@ -16,6 +20,10 @@ listed cells' points. The rules the scores follow:
   process and output limits) and timed (``LIMITS``): a cell that breaks a
   limit loses at most its own points, a dead kernel loses the cells from
   there on and keeps the earlier ones;
+* the text of the hidden cells runs in the kernel, so the student's code can
+  keep and print it: nothing secret is in it (the quiz answers live in the
+  checks), and no output keeps any of it (``captures``: the autograded
+  notebook and the feedback show a note instead);
 * nbgrader restores locked cells, points and the kernelspec from the
   gradebook; a notebook it cannot sanitize (duplicated grade ids, test cells
   whose nbgrader flags were changed, unknown grade ids, invalid JSON or
