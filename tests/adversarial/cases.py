@@ -224,15 +224,18 @@ CASES = {
     "ocultas_hook_pre_run": Attack(
         passes=NORMALIZATION, cells=(("preparacion", PRE_RUN_HOOK), (END, PRINT_CAPTURED)), captures=True, says=REDACTED,
     ),
-    "ocultas_hook_post_run": Attack(
-        passes=NORMALIZATION, cells=(("preparacion", POST_RUN_PRINT),), captures=True, says=REDACTED,
+    # Two disguises per notebook, to keep the corpus's cost down: a post_run_cell hook printing each hidden cell in
+    # upper case in its own output, and an input transformer whose copies come out as a JSON list at the end.
+    "ocultas_transformador_y_post_run": Attack(
+        passes=NORMALIZATION,
+        cells=(("preparacion", INPUT_TRANSFORMER), ("preparacion", POST_RUN_PRINT), (END, PRINT_TRANSFORMED)),
+        captures=True, says=REDACTED,
     ),
-    "ocultas_transformador_de_entrada": Attack(
-        passes=NORMALIZATION, cells=(("preparacion", INPUT_TRANSFORMER), (END, PRINT_TRANSFORMED)), captures=True,
+    # Nothing registered: In/_ih shown as HTML, printed and as a result, then the history manager's in an error.
+    "ocultas_historial": Attack(
+        passes=NORMALIZATION, cells=((END, READ_INPUT_HISTORY), (END, HISTORY_MANAGER_ERROR)), captures=True,
         says=REDACTED,
     ),
-    "ocultas_historial_in": Attack(passes=NORMALIZATION, cells=((END, READ_INPUT_HISTORY),), captures=True, says=REDACTED),
-    "ocultas_en_un_error": Attack(passes=NORMALIZATION, cells=((END, HISTORY_MANAGER_ERROR),), captures=True, says=REDACTED),
 }
 
 # The other assignments: their student release, nothing trained (answers only where they cost nothing), and an
