@@ -104,9 +104,9 @@ def tables() -> list[Table]:
 
 def collections() -> list:
     """Every set of committed generated notebooks: the scenario tables and the adversarial corpus."""
-    from tests.adversarial.cases import CORPUS
+    from tests.adversarial.cases import CORPUS, OTHER_CORPORA
 
-    return [*tables(), CORPUS]
+    return [*tables(), CORPUS, *OTHER_CORPORA.values()]
 
 
 def stale(table) -> list[str]:
@@ -125,7 +125,7 @@ def main(argv=None) -> int:
         for name in stale(table):
             outdated.append(f"{table.label}/{name}")
             if args.update:
-                table.folder.mkdir(exist_ok=True)
+                table.folder.mkdir(parents=True, exist_ok=True)
                 table.notebook(name).write_text(table.build(name), encoding="utf-8")
     print(("reescritos: " if args.update else "desactualizados: ") + (", ".join(outdated) or "ninguno"))
     return 0 if args.update or not outdated else 1

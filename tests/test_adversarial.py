@@ -1,20 +1,27 @@
 """Grading the adversarial corpus: every attack scores exactly its points, and the grader survives them all.
 
-One batch grades every submission of ``tests/adversarial/entregas/`` (the
+One batch grades every p1 submission of ``tests/adversarial/entregas/`` (the
 case table is ``tests/adversarial/cases.py``) in the quick profile, on a course
 whose ``nbgrader_config.py`` ends with the corpus limits (20 s per cell, 90 s
 per submission). Each submission answers at most the three normalizations,
-so none trains a network.
+so none trains a network. The other assignments' few cases (``OTHER_CASES``,
+in ``entregas/<práctica>/``) are their student releases plus an attack, one
+small batch per assignment, nothing trained either.
 """
 
 import html
 import inspect
+import json
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.pipeline.hidden_text import REDACTED, hidden_lines
 from autograder.pipeline.run.batch import grade
-from tests.adversarial.cases import ASSIGNMENT, CASES, CONFIG, CORPUS, LIMITS, expected_score, points
+from tests.adversarial.cases import (
+    ASSIGNMENT, CASES, CONFIG, CORPUS, LIMITS, OTHER_CASES, OTHER_CORPORA, ROOT, expected_score, points,
+)
 from tests.conftest import make_course, submit
 from tests.scenarios import stale
 
@@ -28,27 +35,47 @@ FEEDBACK_CASES = [name for name, case in CASES.items() if case.says or case.hide
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     """(course, {student: StudentGrade}, progress lines) of the whole corpus, graded in one batch."""
-    course = make_course(tmp_path_factory.mktemp("adversarial") / "curso")
+    return _graded_batch(make_course(tmp_path_factory.mktemp("adversarial") / "curso"), ASSIGNMENT, CASES, CORPUS,
+                         workers=2)
+
+
+def _graded_batch(course, assignment, names, corpus, workers):
     with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
         config.write(CONFIG)
-    for name in CASES:
-        submit(course, ASSIGNMENT, name, CORPUS.notebook(name).read_text(encoding="utf-8"))
+    for name in names:
+        submit(course, assignment, name, corpus.notebook(name).read_text(encoding="utf-8"))
     lines = []
-    parallel = {"workers": 2} if "workers" in inspect.signature(grade).parameters else {}
-    results = grade(root=course, assignment=ASSIGNMENT, profile="rapido", progress=lines.append, **parallel)
+    parallel = {"workers": workers} if "workers" in inspect.signature(grade).parameters else {}
+    results = grade(root=course, assignment=assignment, profile="rapido", progress=lines.append, **parallel)
     return course, {result.student: result for result in results}, lines
 
 
-def scored_tests(course, student) -> set[str]:
+@pytest.fixture(scope="module")
+def other_corpora(tmp_path_factory):
+    """other_corpora(assignment): (course, {student: StudentGrade}, progress lines) of that assignment's cases."""
+    batches = {}
+
+    def batch(assignment):
+        if assignment not in batches:
+            cases = OTHER_CASES[assignment]
+            course = make_course(tmp_path_factory.mktemp(f"adversarial-{assignment}") / "curso")
+            batches[assignment] = _graded_batch(course, assignment, cases, OTHER_CORPORA[assignment],
+                                                workers=min(2, len(cases)))
+        return batches[assignment]
+
+    return batch
+
+
+def scored_tests(course, student, assignment=ASSIGNMENT) -> set[str]:
     """The autograded test cells of ``student`` that got all their points."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "curso-dl") as gradebook:
-        notebook = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+        notebook = gradebook.find_submission_notebook(assignment, assignment, student)
         grades = [g for g in notebook.grades if g.cell.cell_type == "code"]
         return {g.name for g in grades if g.max_score and g.score >= g.max_score}
 
 
-def feedback_path(course, student):
-    return course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+def feedback_path(course, student, assignment=ASSIGNMENT):
+    return course / "feedback" / student / assignment / f"{assignment}.html"
 
 
 def test_the_committed_corpus_is_up_to_date():
@@ -109,3 +136,70 @@ def test_feedback_tells_the_reason_and_leaks_nothing(corpus, name):
     case = CASES[name]
     assert case.says is None or case.says in page
     assert case.hides is None or case.hides not in page
+
+
+# --- Hidden cells' text captured in the kernel and printed ------------------------------------------
+
+CAPTURE_CASES = [name for name, case in CASES.items() if case.captures]
+OTHER_NAMES = [(assignment, name) for assignment, cases in OTHER_CASES.items() for name in cases]
+# What every hidden test line or marker holds, in any printed form: none of it may reach an output.
+HIDDEN_FINGERPRINTS = ("verify.check_", "autograder.kernel.evidence", "hidden tests")
+
+
+def _texts(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return []
+
+
+def shown_outputs(course, student, assignment) -> str:
+    """Every text of every output of the autograded notebook (what the formgrader shows), in lower case."""
+    notebook = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+    return "\n".join(text for cell in notebook.cells for output in cell.get("outputs", [])
+                     for text in _texts(output)).lower()
+
+
+def assert_no_hidden_text(course, student, assignment):
+    """The attack did print captured hidden text (the note shows where), and nothing of it is left."""
+    source = nbformat.read(ROOT / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    lines = [line.lower() for line in hidden_lines(cell.source for cell in source.cells)]
+    page = html.unescape(feedback_path(course, student, assignment).read_text(encoding="utf-8")).lower()
+    outputs = shown_outputs(course, student, assignment)
+    assert REDACTED.lower() in outputs and REDACTED.lower() in page
+    for shown in (outputs, page, json.dumps(outputs)):
+        assert not [text for text in (*HIDDEN_FINGERPRINTS, *lines) if text in shown]
+
+
+@pytest.mark.parametrize("name", CAPTURE_CASES)
+def test_captured_hidden_cells_reach_no_output_and_no_feedback(corpus, name):
+    """Does hidden test text printed by a hook, an input transformer or from In/_ih reach neither the autograded
+    notebook's outputs nor the feedback page?"""
+    course, _, _ = corpus
+    assert_no_hidden_text(course, name, ASSIGNMENT)
+
+
+def test_every_assignment_has_a_capture_and_print_case():
+    assert {case.assignment for cases in (CASES, *OTHER_CASES.values()) for case in cases.values() if case.captures} \
+        == {"p1_normalizacion", *OTHER_CASES}
+
+
+def test_the_other_assignments_committed_cases_are_up_to_date():
+    assert [stale(corpus) for corpus in OTHER_CORPORA.values()] == [[] for _ in OTHER_CORPORA]
+
+
+@pytest.mark.parametrize("assignment, name", OTHER_NAMES)
+def test_each_other_assignments_attack_scores_exactly_its_points_and_leaks_nothing(other_corpora, assignment, name):
+    """Does the case score exactly the cells it earns, its feedback say why, and no hidden text reach any output?"""
+    course, results, _ = other_corpora(assignment)
+    case, result = OTHER_CASES[assignment][name], results[name]
+    assert result.failure is None, result.failure
+    assert scored_tests(course, name, assignment) == case.passes
+    assert result.auto_score == expected_score(name, assignment)
+    assert result.max_auto_score == sum(points(assignment).values())
+    page = html.unescape(feedback_path(course, name, assignment).read_text(encoding="utf-8"))
+    assert case.says is None or case.says in page
+    assert_no_hidden_text(course, name, assignment)

@@ -33,7 +33,8 @@ def grade_cell(source: str, grade_id: str, outputs=()):
 def test_the_plan_takes_checks_and_literal_arguments_from_the_graders_cell():
     """Are the checks a cell calls, and its literal arguments, read from the cell's own source?"""
     calls = hidden_calls('from x import verify\nverify.check_accuracy(m, a, b, split="test", assignment="p1")\nprint(1)')
-    assert calls == [{"check": "check_accuracy", "args": {}, "kwargs": {"split": "test", "assignment": "p1"}}]
+    assert calls == [{"check": "check_accuracy", "args": {}, "kwargs": {"split": "test", "assignment": "p1"},
+                      "arity": 3, "keywords": ["assignment", "split"]}]
     assert hidden_calls("print(verify)") == [] and hidden_calls("def (") == []
 
 
@@ -63,6 +64,17 @@ def test_literal_arguments_cannot_be_changed_from_the_kernel(tmp_path, scaled):
     hand_over(tmp_path / EVIDENCE_DIR, source, "check_accuracy", model, scaled[1], scaled[2], split="valid", assignment="p1_normalizacion")
     verdict = judge(tmp_path / EVIDENCE_DIR, verdict_plan([grade_cell(source, "exactitud")]))["exactitud"]
     assert "final_model en test" in verdict["reason"]
+
+
+@pytest.mark.parametrize("args, kwargs", [((True,), {"assignment": "p4_ajustes_del_modelo", "question": 1, "correct": True}),
+                                          ((True, False), {"assignment": "p4_ajustes_del_modelo", "question": 1}),
+                                          ((), {"answer": True, "assignment": "p4_ajustes_del_modelo", "question": 1})])
+def test_a_call_changed_in_the_kernel_hands_over_nothing(tmp_path, args, kwargs):
+    """Does a hidden call that an input transformer rewrote (an argument more or fewer) count as nothing handed over?"""
+    source = 'verify.check_quiz(respuesta_1, assignment="p4_ajustes_del_modelo", question=1)'
+    hand_over(tmp_path / EVIDENCE_DIR, source, "check_quiz", *args, **kwargs)
+    verdict = judge(tmp_path / EVIDENCE_DIR, verdict_plan([grade_cell(source, "autoevaluacion")]))["autoevaluacion"]
+    assert verdict["reason"] == NOTHING_HANDED_OVER
 
 
 def test_a_verdict_process_past_its_time_fails_every_cell(tmp_path, scaled):

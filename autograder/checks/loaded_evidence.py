@@ -141,7 +141,8 @@ def _load(reference: dict, folder: Path):
     if kind == "value":
         return reference["value"]
     if kind == "array":
-        return np.load(folder / reference["file"], allow_pickle=False)
+        array = np.load(folder / reference["file"], allow_pickle=False)
+        return array[()] if array.ndim == 0 else array  # a NumPy scalar (np.int64, np.bool_) as the student had it
     if kind == "model":
         return _current.remember(_load_model(_beside(folder, reference["object"]) / MODEL_FILE), reference["id"])
     if kind == "history":

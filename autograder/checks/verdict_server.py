@@ -65,7 +65,7 @@ def _judge_cell(evidence: Path, cell: dict) -> dict:
     for folder, expected in zip(calls, cell["calls"]):
         try:
             check, args, kwargs = load_call(folder)
-            if check != expected["check"] or check not in CHECKS:
+            if check != expected["check"] or check not in CHECKS or not _same_arguments(args, kwargs, expected):
                 return {"reason": NOTHING_HANDED_OVER, "values": values}
             for position, literal in expected["args"].items():
                 if int(position) < len(args):
@@ -77,6 +77,15 @@ def _judge_cell(evidence: Path, cell: dict) -> dict:
         except Exception as error:
             return {"reason": f"La comprobación no pudo evaluar lo que entregó la celda ({type(error).__name__}).", "values": values}
     return {"reason": None, "values": values}
+
+
+def _same_arguments(args: list, kwargs: dict, expected: dict) -> bool:
+    """The call handed over the arguments the grader's copy of the cell writes, no more and no fewer.
+
+    (A plan without ``arity`` and ``keywords``, from an older grader, checks nothing more.)
+    """
+    return (expected.get("arity", len(args)) == len(args)
+            and sorted(expected.get("keywords", sorted(kwargs))) == sorted(kwargs))
 
 
 def serve(requests=sys.stdin, replies=sys.stdout) -> None:

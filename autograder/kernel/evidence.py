@@ -267,7 +267,7 @@ def _tensorboard_log(folder: str, name: str, log_dir: str, before: frozenset) ->
 
 def _write_npy(path: str, array) -> None:
     """An array in NumPy's .npy format (version 1.0), written by this module alone."""
-    array = _ascontiguous(array)
+    array = _asarray(array, order="C")  # a NumPy scalar stays 0-d (ascontiguousarray would make it 1-d)
     if array.dtype.hasobject:
         raise TypeError("object arrays are not evidence")
     header = repr({"descr": array.dtype.str, "fortran_order": False, "shape": array.shape})

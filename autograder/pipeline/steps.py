@@ -7,13 +7,16 @@ own lists and changes them here alone: ``nbgrader_config.py`` calls
 
 - Release (``GenerateAssignment``): nbgrader's steps, unchanged.
 - Solution (``GenerateSolution``) and autograde (``Autograde``): nbgrader's
-  steps, with its ``Execute`` replaced by three: ``ClearEvidence`` (no
+  steps, with its ``Execute`` replaced by four: ``ClearEvidence`` (no
   evidence from an earlier run), ``ExecuteWithDeadline`` (the student's
-  kernel, sandboxed and timed, logging every ``fit``) and ``ApplyVerdicts``
+  kernel, sandboxed and timed, logging every ``fit``), ``ApplyVerdicts``
   (the hidden checks judged outside the kernel decide each grade cell's
-  points). The solution view runs them too, proving every check passes.
+  points) and ``RedactHiddenTests`` (no hidden test text the student's code
+  kept and printed stays in any output). The solution view runs them too,
+  proving every check passes.
 - Feedback (``GenerateFeedback``): grades with answers still waiting for
-  manual grading marked as such, hidden tests stripped, Spanish page.
+  manual grading marked as such, hidden test text redacted from outputs and
+  hidden tests stripped, Spanish page.
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
 from autograder.pipeline.run.execute_with_deadline import ExecuteWithDeadline
+from autograder.pipeline.hidden_text import RedactHiddenTests
 from autograder.pipeline.run.apply_verdicts import ApplyVerdicts, ClearEvidence
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FEEDBACK_STEPS = [
     "autograder.pipeline.feedback.preprocessors.GetGradesWithPending",
+    "autograder.pipeline.hidden_text.RedactHiddenTests",  # before the hidden tests it looks for are stripped
     "autograder.pipeline.feedback.preprocessors.StripHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
@@ -39,7 +44,8 @@ FEEDBACK_STEPS = [
 def judged(steps: list) -> list:
     """nbgrader's steps with its ``Execute`` replaced by the kit's evidence, sandboxed run and verdicts."""
     return [replacement for step in steps
-            for replacement in ([ClearEvidence, ExecuteWithDeadline, ApplyVerdicts] if step is Execute else [step])]
+            for replacement in ([ClearEvidence, ExecuteWithDeadline, ApplyVerdicts, RedactHiddenTests]
+                                if step is Execute else [step])]
 
 
 def declare_steps(c: Config) -> None:

@@ -1,6 +1,10 @@
-"""The adversarial corpus: p1 submissions that try to cheat the grader, escape its limits or break it.
+"""The adversarial corpus: submissions that try to cheat the grader, escape its limits or break it.
 
-Each case is the p1 student release with the three normalization answers
+Most cases (``CASES``) start from p1; ``OTHER_CASES`` holds a few per other
+assignment (its student release, nothing trained, plus an attack that captures
+the hidden cells' text), graded in a small batch of its own.
+
+Each p1 case is its student release with the three normalization answers
 of the reference solution (3 × 0.5 points) plus one attack: code cells
 added, answers written to fool the checks (a few attacks also answer the
 model or callback cells, but none trains a network), or the notebook's JSON
@@ -16,6 +20,10 @@ listed cells' points. The rules the scores follow:
   process and output limits) and timed (``LIMITS``): a cell that breaks a
   limit loses at most its own points, a dead kernel loses the cells from
   there on and keeps the earlier ones;
+* the text of the hidden cells runs in the kernel, so the student's code can
+  keep and print it: nothing secret is in it (the quiz answers live in the
+  checks), and no output keeps any of it (``captures``: the autograded
+  notebook and the feedback show a note instead);
 * nbgrader restores locked cells, points and the kernelspec from the
   gradebook; a notebook it cannot sanitize (duplicated grade ids, test cells
   whose nbgrader flags were changed, unknown grade ids, invalid JSON or
@@ -40,6 +48,10 @@ import nbformat
 from tests.adversarial.answers import (
     ALL_WRONG, BUILD_MODEL, FINAL_WITH_EARLY_STOPPING, REAL_TRAIN_MODEL, WRONG_STANDARDIZATION, WRONG_THIRD,
 )
+from tests.adversarial.captured_cells import (
+    HISTORY_MANAGER_ERROR, INPUT_TRANSFORMER, POST_RUN_PRINT, PRE_RUN_HOOK, PRINT_CAPTURED, PRINT_QUIZ_CELLS,
+    PRINT_TRANSFORMED, QUIZ_ANSWERS, READ_INPUT_HISTORY, SET_QUIZ_ANSWERS,
+)
 from tests.adversarial.faked_evidence import (
     CORRECT_REDUCE_LR, EMPTY_HISTORY_TRAIN_MODEL, FAKE_EVIDENCE, FAKE_EVIDENCE_AGAIN, FAKE_HISTORY_TRAIN_MODEL,
     FINAL_WITH_BOTH_CALLBACKS,
@@ -51,6 +63,7 @@ from tests.adversarial.notebook_edits import (
     unmark_test_cell,
 )
 from tests.adversarial.notebooks import ASSIGNMENT, END, ROOT, build_notebook
+from autograder.pipeline.hidden_text import REDACTED
 from tests.adversarial.patched_libraries import (
     ALWAYS_EQUAL, ALWAYS_EQUAL_PATIENCE, FAKE_CALLBACKS, FAKE_EARLY_STOPPING, NULL_HAND_OVER, PATCH_KERAS_FIT,
     PATCH_NP_TESTING, PATCH_NUMPY, REDEFINE_CHECKS,
@@ -88,6 +101,8 @@ class Attack:
     broken: bool = False  # nbgrader cannot grade it: 0 points with a reason, the batch goes on
     says: str | None = None  # a sentence the student's feedback must show
     hides: str | None = None  # a text the attack tries to leak, which the feedback must not show
+    captures: bool = False  # it prints hidden cells' text: none may reach the autograded notebook or the feedback
+    assignment: str = ASSIGNMENT  # whose student release the submission starts from
 
 
 # --- The corpus -----------------------------------------------------------------------------------
@@ -205,6 +220,56 @@ CASES = {
     "escribe_gradebook": Attack(passes=NORMALIZATION, cells=((END, WRITE_GRADEBOOK),)),
     "copia_de_otra_entrega": Attack(passes=frozenset(), reference=(), answers={"normalizacion_1": COPY_OTHER_STUDENT}),
     "lee_source": Attack(passes=frozenset(), reference=(), answers={"normalizacion_1": COPY_SOURCE}),
+    # The hidden cells' text, kept as they run in the kernel and printed: every output shows the note instead.
+    "ocultas_hook_pre_run": Attack(
+        passes=NORMALIZATION, cells=(("preparacion", PRE_RUN_HOOK), (END, PRINT_CAPTURED)), captures=True, says=REDACTED,
+    ),
+    # Two disguises per notebook, to keep the corpus's cost down: a post_run_cell hook printing each hidden cell in
+    # upper case in its own output, and an input transformer whose copies come out as a JSON list at the end.
+    "ocultas_transformador_y_post_run": Attack(
+        passes=NORMALIZATION,
+        cells=(("preparacion", INPUT_TRANSFORMER), ("preparacion", POST_RUN_PRINT), (END, PRINT_TRANSFORMED)),
+        captures=True, says=REDACTED,
+    ),
+    # Nothing registered: In/_ih shown as HTML, printed and as a result, then the history manager's in an error.
+    "ocultas_historial": Attack(
+        passes=NORMALIZATION, cells=((END, READ_INPUT_HISTORY), (END, HISTORY_MANAGER_ERROR)), captures=True,
+        says=REDACTED,
+    ),
+}
+
+# The other assignments: their student release, nothing trained (answers only where they cost nothing), and an
+# attack that captures the hidden cells' text. One small batch each.
+QUIZ_TESTS = frozenset(f"test_autoevaluacion_{n}" for n in range(1, 5))
+QUIZ_ANSWER_CELLS = tuple(f"autoevaluacion_{n}" for n in range(1, 5))
+OTHER_CASES = {
+    "p2_aspectos_practicos": {
+        "ocultas_hook_pre_run_p2": Attack(
+            assignment="p2_aspectos_practicos", passes=frozenset(), reference=(),
+            cells=(("configuracion", PRE_RUN_HOOK), (END, PRINT_CAPTURED)), captures=True, says=REDACTED,
+        ),
+    },
+    "p3_ajuste_entrenamiento": {
+        "ocultas_transformador_p3": Attack(
+            assignment="p3_ajuste_entrenamiento", passes=frozenset(), reference=(),
+            cells=(("configuracion", INPUT_TRANSFORMER), (END, PRINT_TRANSFORMED)), captures=True, says=REDACTED,
+        ),
+    },
+    "p4_ajustes_del_modelo": {
+        # Before each quiz check a hook reads the right answer in the hidden cell (no longer there) or in the
+        # checks (out of the kernel's reach) and sets it: only the two right answers (np.int64(1), np.bool_(False))
+        # score, as they would without the hook.
+        "respuestas_del_quiz": Attack(
+            assignment="p4_ajustes_del_modelo", passes=frozenset({"test_autoevaluacion_2", "test_autoevaluacion_3"}),
+            reference=(), answers={"autoevaluacion_1": QUIZ_ANSWERS},
+            cells=(("configuracion", SET_QUIZ_ANSWERS), (END, PRINT_QUIZ_CELLS)), captures=True,
+            says="La respuesta 1 no es correcta",
+        ),
+        "ocultas_historial_p4": Attack(
+            assignment="p4_ajustes_del_modelo", passes=QUIZ_TESTS, reference=QUIZ_ANSWER_CELLS,
+            cells=((END, READ_INPUT_HISTORY), (END, HISTORY_MANAGER_ERROR)), captures=True, says=REDACTED,
+        ),
+    },
 }
 
 
@@ -214,14 +279,15 @@ class Corpus:
 
     assignment: str
     scenarios: dict[str, Attack]
+    subfolder: str = ""  # p1's corpus is entregas/ itself; another assignment's, entregas/<assignment>/
 
     @property
     def folder(self) -> Path:
-        return ROOT / "tests" / "adversarial" / "entregas"
+        return ROOT / "tests" / "adversarial" / "entregas" / self.subfolder
 
     @property
     def label(self) -> str:
-        return "adversarial"
+        return "/".join(filter(None, ("adversarial", self.subfolder)))
 
     def notebook(self, name: str) -> Path:
         return self.folder / f"{name}.ipynb"
@@ -231,12 +297,13 @@ class Corpus:
 
 
 CORPUS = Corpus(ASSIGNMENT, CASES)
+OTHER_CORPORA = {assignment: Corpus(assignment, cases, assignment) for assignment, cases in OTHER_CASES.items()}
 
 
 @functools.cache
-def points() -> dict[str, float]:
+def points(assignment: str = ASSIGNMENT) -> dict[str, float]:
     """Points of every autograded test cell of the assignment."""
-    source = nbformat.read(ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    source = nbformat.read(ROOT / "source" / assignment / f"{assignment}.ipynb", as_version=4)
     return {
         cell.metadata["nbgrader"]["grade_id"]: float(cell.metadata["nbgrader"]["points"])
         for cell in source.cells
@@ -244,5 +311,6 @@ def points() -> dict[str, float]:
     }
 
 
-def expected_score(name: str) -> float:
-    return sum(points()[grade_id] for grade_id in CASES[name].passes)
+def expected_score(name: str, assignment: str = ASSIGNMENT) -> float:
+    cases = CASES if assignment == ASSIGNMENT else OTHER_CASES[assignment]
+    return sum(points(assignment)[grade_id] for grade_id in cases[name].passes)

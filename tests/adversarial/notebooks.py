@@ -1,5 +1,5 @@
-"""Building a corpus notebook from the p1 student release, on its raw JSON: the reference answers, the
-attack's answers and cells, its edit, and the helpers that find, rewrite and insert cells."""
+"""Building a corpus notebook from an assignment's student release (p1's for most cases), on its raw JSON: the
+reference answers, the attack's answers and cells, its edit, and the helpers that find, rewrite and insert cells."""
 
 from __future__ import annotations
 
@@ -41,10 +41,10 @@ def insert_after(notebook: dict, grade_id: str, cell: dict) -> None:
     notebook["cells"].insert(index + 1, cell)
 
 
-def _reference_answers() -> dict[str, str]:
+def _reference_answers(assignment: str) -> dict[str, str]:
     from tests.scenarios import _without_solution_markers
 
-    source = nbformat.read(ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    source = nbformat.read(ROOT / "source" / assignment / f"{assignment}.ipynb", as_version=4)
     return {
         cell.metadata["nbgrader"]["grade_id"]: _without_solution_markers(cell.source)
         for cell in source.cells
@@ -60,8 +60,9 @@ def _new_cell(number: int, source: str) -> dict:
 
 def build_notebook(attack: Attack) -> str:
     """The attack's notebook file, as text."""
-    notebook = json.loads((ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8"))
-    reference = _reference_answers()
+    assignment = attack.assignment
+    notebook = json.loads((ROOT / "release" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"))
+    reference = _reference_answers(assignment)
     answers = {grade_id: reference[grade_id] for grade_id in attack.reference} | attack.answers
     for grade_id, source in answers.items():
         set_source(find_cell(notebook, grade_id), source)

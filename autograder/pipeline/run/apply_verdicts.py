@@ -54,6 +54,10 @@ def hidden_calls(source: str) -> list[dict]:
             "check": call.func.attr,
             "args": {str(i): ast.literal_eval(arg) for i, arg in enumerate(call.args) if _is_literal(arg)},
             "kwargs": {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords if kw.arg and _is_literal(kw.value)},
+            # What the call hands over, literal or not: a call changed in the kernel (an input transformer adding
+            # an argument to a hidden cell) hands over something else, and is judged as nothing handed over.
+            "arity": len(call.args),
+            "keywords": sorted(kw.arg for kw in call.keywords if kw.arg),
         }
         for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset))
     ]
