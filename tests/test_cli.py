@@ -11,7 +11,8 @@ from tests.conftest import ROOT
 
 # The function behind each command of the CLI.
 JOBS = {"publicar": "_publish", "soluciones": "_solutions", "corregir": "_grade", "retroalimentacion": "_feedback",
-        "recoger": "_collect", "devolver": "_give_back", "demo": "_demo", "calibrar": "_calibrate"}
+        "recoger": "_collect", "devolver": "_give_back", "demo": "_demo", "calibrar": "_calibrate",
+        "servidor": "_server", "alumnos": "_accounts", "repartir": "_hand_out"}
 
 
 def documented_commands() -> dict[str, list[str]]:
