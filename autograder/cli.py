@@ -181,11 +181,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from autograder.pipeline.course import CourseError, tensorflow_environment
+
     # Commands that judge in this process (calibrar) import TensorFlow: its start-up notices are not the kit's lines,
-    # and it computes the same on every CPU (oneDNN off; see course.same_numbers_on_any_cpu).
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    from autograder.pipeline.course import CourseError
+    # and it computes the same on every CPU.
+    os.environ.update(tensorflow_environment())
 
     try:
         args.run(args)

@@ -27,8 +27,10 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # the benchmark grades in this process too: no TensorFlow notices
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+from autograder.pipeline.course import tensorflow_environment  # noqa: E402
+
+os.environ.update(tensorflow_environment())  # the benchmark grades in this process too, as the CLI does
 
 from autograder.pipeline.run.batch import grade  # noqa: E402
 from tests import course_server as cs  # noqa: E402

@@ -24,7 +24,7 @@ from pathlib import Path
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from autograder.pipeline.server.accounts import add_account
+from autograder.pipeline.server.accounts import add_account, ensure_groups
 from autograder.pipeline.server.hub_config import INSTRUCTORS_GROUP, STUDENTS_GROUP
 from autograder.pipeline.server.start import (HUB_CONFIG, environment_closed_folders, hand_out, hub_command,
                                               hub_environment, prepare_course_folder)
@@ -87,6 +87,7 @@ def _passable(folders: list[Path]):
 def _accounts(names: dict[str, str]):
     """Unix accounts ``{name: group}`` with known passwords; removed afterwards, with their homes and processes."""
     passwords = {}
+    ensure_groups()
     try:
         for name, group in names.items():
             add_account(name, group=group)

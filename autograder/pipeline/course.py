@@ -30,6 +30,12 @@ def same_numbers_on_any_cpu() -> dict[str, str]:
     return {ONEDNN_ENV: os.environ.get(ONEDNN_ENV, "0")}
 
 
+def tensorflow_environment() -> dict[str, str]:
+    """For a process of the kit's that imports TensorFlow itself (the CLI, the grading service, a student's server):
+    no start-up notices at its default level, and the same numbers on any CPU."""
+    return {"TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3"), **same_numbers_on_any_cpu()}
+
+
 class CourseError(RuntimeError):
     """An instructor-facing error, worded in Spanish."""
 

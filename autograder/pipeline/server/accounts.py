@@ -38,9 +38,8 @@ def ensure_groups() -> None:
 
 
 def add_account(name: str, *, group: str, full_name: str = "") -> str | None:
-    """Create the Unix account ``name`` in ``group`` with a home only it reads; its new password, or None if it
-    existed (then it only joins the group)."""
-    ensure_groups()
+    """Create the Unix account ``name`` in ``group`` (which must exist: ``ensure_groups``) with a home only it reads;
+    its new password, or None if it existed (then it only joins the group)."""
     try:
         pwd.getpwnam(name)
     except KeyError:
@@ -66,6 +65,7 @@ def add_students(*, root: Path, worksheet: Path, instructors: list[str] = ()) ->
                           "descargar la hoja; las cuentas llevan el nombre de usuario de Moodle.")
     people = [(p.username.strip().lower(), p.full_name, STUDENTS_GROUP) for p in sheet.participants()]
     people += [(name.strip().lower(), "", INSTRUCTORS_GROUP) for name in instructors]
+    ensure_groups()
     created, existing, refused, passwords = [], [], [], []
     for name, full_name, group in people:
         if not UNIX_NAME.fullmatch(name):

@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.pipeline.course import CONFIG_FILE, CourseError, assignments, load_config
+from autograder.pipeline.course import CONFIG_FILE, CourseError, assignments, load_config, tensorflow_environment
 from autograder.pipeline.run.batch import grade
 from autograder.pipeline.server.exchange import (Submission, collect_from_exchange, release_feedback,
                                                  submissions)
@@ -143,8 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--perfil", default="rapido")
     parser.add_argument("--trabajadores", type=int, default=None)
     args = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ.update(tensorflow_environment())
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("[corrector %(asctime)s] %(message)s", datefmt="%H:%M:%S"))
     # The service's own lines; nbgrader's and Dask's only when something goes wrong.

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from autograder import course_data
-from autograder.pipeline.course import load_config
+from autograder.pipeline.course import load_config, tensorflow_environment
 from autograder.pipeline.server.exchange import course_id, exchange_root, prepare_exchange
 
 STUDENTS_GROUP = "alumnado"
@@ -107,11 +107,9 @@ def configure_hub(c, *, root: Path, ip: str = "127.0.0.1", port: int = 8000, pro
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
     c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
-    c.ConfigurableHTTPProxy.command = [proxy or _proxy_command(root)]
+    c.ConfigurableHTTPProxy.command = [proxy or _proxy_command()]
     c.JupyterHub.authenticator_class = "pam"
-    c.Authenticator.allowed_users = set()
     c.PAMAuthenticator.allowed_groups = {STUDENTS_GROUP, INSTRUCTORS_GROUP}
-    c.Authenticator.admin_users = set()
     c.JupyterHub.spawner_class = "localprocess"
     c.Spawner.cmd = [str(environment_bin / "jupyterhub-singleuser")]
     c.Spawner.default_url = "/lab"
@@ -119,8 +117,7 @@ def configure_hub(c, *, root: Path, ip: str = "127.0.0.1", port: int = 8000, pro
     c.Spawner.http_timeout = 120
     c.Spawner.environment = {
         course_data.CACHE_ENV: str(folders["datos"]),
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "TF_ENABLE_ONEDNN_OPTS": "0",
+        **tensorflow_environment(),
         "PATH": os.pathsep.join([str(environment_bin), "/usr/local/bin", "/usr/bin", "/bin"]),
     }
 
@@ -138,10 +135,9 @@ def configure_hub(c, *, root: Path, ip: str = "127.0.0.1", port: int = 8000, pro
     c.JupyterHub.services = [{"name": "corrector", "command": service, "environment": {
         "PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/root"),
         course_data.CACHE_ENV: str(course_data.cache_dir().resolve())}}]
-    c.JupyterHub.load_roles = []
 
 
-def _proxy_command(root: Path) -> str:
+def _proxy_command() -> str:
     """configurable-http-proxy: the one the Makefile installs in the environment (``.venv/proxy``), or one on PATH."""
     for candidate in (Path(sys.executable).parents[1] / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy",):
         if candidate.exists():
