@@ -3,13 +3,31 @@
 PYTHON ?= python3
 VENV ?= .venv
 
-$(VENV)/.installed: pyproject.toml
+# The grading environment comes from pinned versions (constraints.txt), so that a fresh install grades as today.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e ".[test]"
+	$(VENV)/bin/pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
 
-.PHONY: demo test browser proxy
+# Refresh the pinned versions: pyproject.toml's ranges resolved anew in a scratch environment, then frozen.
+# Run `make test` on the new versions before committing constraints.txt (thresholds depend on them).
+LOCK_VENV = $(VENV)-fijar-versiones
+fijar-versiones:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/pip install --quiet -e ".[test]"
+	printf '%s\n' \
+		"# The grading environment's pinned versions: \`make\` installs the kit with \`pip install -c constraints.txt\`." \
+		"# Verdicts and thresholds depend on TensorFlow's and Keras' numbers, so a fresh install grades as today." \
+		"# Written by \`make fijar-versiones\` (pyproject.toml's ranges resolved anew); do not edit by hand." \
+		> constraints.txt.new
+	$(LOCK_VENV)/bin/pip freeze --exclude-editable >> constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf $(LOCK_VENV)
+
+.PHONY: demo test browser proxy fijar-versiones
 demo: $(VENV)/.installed proxy
 	$(VENV)/bin/autograder demo
 
