@@ -20,7 +20,7 @@ import psutil
 
 from class_grading_courses import ASSIGNMENT, PROFILE, Submission, kit_course, open_gradebook
 from class_grading_processes import CLOCK, TreeMemory, run_command
-from autograder.pipeline.run.resume_state import STATE_SUFFIX
+from autograder.pipeline.grades.resume_state import STATE_SUFFIX
 
 PROGRESS_LINE = re.compile(r"· (\S+): (.*)$")
 KILL_WAIT = 3600  # seconds the first `corregir` may take before its first submission is graded

@@ -14,7 +14,7 @@ from distributed import KilledWorker, LocalCluster
 from autograder.pipeline.run import batch as grading, dask_cluster as parallel
 from autograder.pipeline.course import CourseError
 from autograder.pipeline.run.failed_submissions import UNKNOWN
-from autograder.pipeline.run.batch import StudentGrade
+from autograder.pipeline.grades.records import StudentGrade
 from autograder.pipeline.run.submission_task import crashed_task
 from autograder.pipeline.run.dask_cluster import dask_client, run_each
 from autograder.pipeline.run.progress import Progress

@@ -1,6 +1,6 @@
 """The score table printed after grading."""
 
-from autograder.pipeline.run.batch import StudentGrade
+from autograder.pipeline.grades.records import StudentGrade
 from autograder.pipeline.export.score_table import score_table
 
 

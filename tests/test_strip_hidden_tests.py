@@ -2,7 +2,8 @@
 
 import nbformat
 
-from autograder.pipeline.feedback.preprocessors import NO_MESSAGE, StripHiddenTests
+from autograder.pipeline.feedback.preprocessors import StripHiddenTests
+from autograder.pipeline.grades.feedback_sentence import NO_MESSAGE
 
 
 def _failed_test_cell(ename: str, evalue: str):

@@ -6,8 +6,9 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from autograder.pipeline.run.batch import StudentGrade, grade
+from autograder.pipeline.run.batch import grade
 from autograder.pipeline.assign.views import release
+from autograder.pipeline.grades.records import StudentGrade
 
 EXAMPLES = "examples"
 

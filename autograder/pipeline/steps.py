@@ -28,11 +28,11 @@ from nbgrader.converters import Autograde, GenerateSolution
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
-from autograder.pipeline.run.execute_with_deadline import ExecuteWithDeadline
 from autograder.pipeline.hidden_text import RedactHiddenTests
+from autograder.pipeline.page_templates import TEMPLATES
 from autograder.pipeline.run.apply_verdicts import ApplyVerdicts, ClearEvidence
+from autograder.pipeline.run.execute_with_deadline import ExecuteWithDeadline
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FEEDBACK_STEPS = [
     "autograder.pipeline.feedback.preprocessors.GetGradesWithPending",
     "autograder.pipeline.hidden_text.RedactHiddenTests",  # before the hidden tests it looks for are stripped

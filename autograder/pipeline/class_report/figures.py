@@ -10,7 +10,7 @@ import nbformat
 
 from autograder.checks.measured import METADATA_KEY
 from autograder.pipeline.course import open_gradebook
-from autograder.pipeline.feedback.preprocessors import shown_error
+from autograder.pipeline.grades.feedback_sentence import shown_error
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ tokens, names and literals normalized) and finds the matching slices offline.
 
 from __future__ import annotations
 
-import html
 import io
 import itertools
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from copydetect import CodeFingerprint, compare_files
 from copydetect.defaults import GUARANTEE_THRESHOLD, NOISE_THRESHOLD
 from copydetect.utils import highlight_overlap
 
+from autograder.pipeline.page_templates import render_page
+
 # A pair is listed when this share of one student's own code (template excluded) matches the
 # other's. Short shared idioms (a callback line, a Dense layer) fall under copydetect's noise
 # threshold (runs of 25 characters once every name is reduced to one letter); half of everything a
@@ -27,10 +28,6 @@ from copydetect.utils import highlight_overlap
 # examples, solutions derived from one another match at 85-100 %, independent ones at under 10 %.
 SIMILARITY_THRESHOLD = 0.5
 WINDOW = GUARANTEE_THRESHOLD - NOISE_THRESHOLD + 1  # copydetect's own window for its default thresholds
-STYLE = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-         "td,th{border:1px solid #ccc;padding:.3em .6em}.aviso{background:#fff3cd;padding:1em}"
-         ".par{display:flex;gap:1em}.par>div{flex:1;min-width:0}pre{background:#f6f6f6;padding:.6em;overflow-x:auto}"
-         "mark{background:#ffd166}")
 
 
 @dataclass(frozen=True)
@@ -39,6 +36,11 @@ class SimilarPair:
     second: str
     shares: tuple[float, float]  # share of each one's own code that matches the other's
     marked: tuple[str, str]  # each one's code as HTML, the matching parts in <mark>
+
+    @property
+    def sides(self) -> tuple[tuple[str, float, str], ...]:
+        """(student, share of their code that matches, their code as HTML) for each of the two."""
+        return tuple(zip((self.first, self.second), self.shares, self.marked))
 
 
 def similarity_page(assignment: str) -> str:
@@ -78,7 +80,10 @@ def write_similarity_report(root: Path, assignment: str, students: list[str], di
     pairs = similar_pairs({student: code for student, code in codes.items() if code is not None}, template)
     directory.mkdir(parents=True, exist_ok=True)
     page = directory / similarity_page(assignment)
-    page.write_text(_page(assignment, sum(code is not None for code in codes.values()), pairs), encoding="utf-8")
+    page.write_text(render_page(
+        "class_report/similarity.html.j2", assignment=assignment, compared=sum(code is not None for code in codes.values()),
+        pairs=pairs, threshold=SIMILARITY_THRESHOLD, noise=NOISE_THRESHOLD, percent=_percent,
+    ), encoding="utf-8")
     return page
 
 
@@ -95,33 +100,3 @@ def _marked(code: str, slices) -> str:
 def _percent(share: float) -> str:
     """A share as Spanish writes it: "50 %"."""
     return f"{100 * share:.0f} %"
-
-
-def _page(assignment: str, compared: int, pairs: list[SimilarPair]) -> str:
-    name = html.escape(assignment)
-    rows = "".join(
-        f'<tr><td><a href="#par-{n}">{html.escape(p.first)} y {html.escape(p.second)}</a></td>'
-        f"<td>{_percent(p.shares[0])}</td><td>{_percent(p.shares[1])}</td></tr>\n" for n, p in enumerate(pairs, 1)
-    )
-    views = "".join(
-        f'<h2 id="par-{n}">{html.escape(p.first)} y {html.escape(p.second)}</h2>\n<div class="par">'
-        + "".join(f"<div><h3>{html.escape(who)} ({_percent(share)} coincide)</h3><pre>{code}</pre></div>"
-                  for who, share, code in zip((p.first, p.second), p.shares, p.marked))
-        + "</div>\n" for n, p in enumerate(pairs, 1)
-    )
-    return (
-        f'<!DOCTYPE html>\n<html lang="es"><head><meta charset="utf-8"><title>Entregas parecidas: {name}</title>'
-        f"<style>{STYLE}</style></head><body>\n<h1>Entregas parecidas: {name}</h1>\n"
-        '<p class="aviso"><strong>Esto es una pista para el profesorado, nunca una nota ni una prueba de copia.'
-        "</strong> Dos soluciones correctas de un mismo ejercicio pueden parecerse; revisa cada par antes de "
-        "sacar conclusiones.</p>\n"
-        "<p>Solo se compara el código que escribió cada alumno (las celdas de solución), sin el de la plantilla de "
-        "la práctica, con copydetect (huellas de código como MOSS). Se listan los pares en los que al menos un "
-        f"<strong>{_percent(SIMILARITY_THRESHOLD)}</strong> del código propio de uno de los dos coincide con el del otro "
-        f"(tramos de {NOISE_THRESHOLD} caracteres o más, con cada nombre reducido a una letra: cambiar los nombres "
-        "de las variables no esconde una coincidencia).</p>\n"
-        f"<p>Entregas comparadas: {compared}. Pares por encima del umbral: {len(pairs)}.</p>\n"
-        + (f"<table><tr><th>par</th><th>coincide del primero</th><th>coincide del segundo</th></tr>\n{rows}</table>\n"
-           if pairs else "<p>Ningún par supera el umbral.</p>\n")
-        + views + "</body></html>\n"
-    )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from autograder.pipeline.course import open_gradebook
+from autograder.pipeline.csv_file import write_csv
 
 COLUMNS = [
     "alumno", "practica", "puntos_automaticos", "max_automaticos", "puntos_manuales", "max_manuales",
@@ -34,12 +34,3 @@ def write_grades_csv(config, assignment: str, results, path: Path) -> Path:
         ]
     return write_csv(path, COLUMNS, rows)
 
-
-def write_csv(path: Path, columns: list[str], rows) -> Path:
-    """A UTF-8 CSV with a header; a row's missing columns are left empty."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path

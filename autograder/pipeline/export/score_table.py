@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograder.pipeline.run.batch import FEEDBACK_MISSING, StudentGrade
+from autograder.pipeline.grades.records import FEEDBACK_MISSING, StudentGrade
 
 
 def score_table(assignment: str, results: list[StudentGrade]) -> str:

@@ -6,8 +6,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 from autograder.checks.failure import CheckFailed
-
-NO_MESSAGE = "una comprobación de esta celda no se cumplió (el error no trae mensaje)."
+from autograder.pipeline.grades.feedback_sentence import shown_error
 
 
 class StripHiddenTests(ClearHiddenTests):
@@ -26,13 +25,6 @@ class StripHiddenTests(ClearHiddenTests):
                 if output.output_type == "error" and output.ename != CheckFailed.__name__:
                     output.traceback = [shown_error(output)]
         return cell, resources
-
-
-def shown_error(output) -> str:
-    """The sentence the feedback shows for an error output of a test cell."""
-    if output.ename == CheckFailed.__name__:
-        return output.evalue
-    return f"{output.ename}: {output.evalue or NO_MESSAGE}"
 
 
 class GetGradesWithPending(GetGrades):

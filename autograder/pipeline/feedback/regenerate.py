@@ -13,7 +13,8 @@ from nbgrader.api import MissingEntry
 from nbgrader.converters import GenerateFeedback
 
 from autograder.pipeline.course import CourseError, load_config, open_gradebook, require_success, run_nbgrader
-from autograder.pipeline.export.class_files import recorded_grades, write_class_files
+from autograder.pipeline.export.class_files import write_class_files
+from autograder.pipeline.grades.records import recorded_grades
 
 
 class GenerateFeedbackPage(GenerateFeedback):

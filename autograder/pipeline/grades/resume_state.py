@@ -5,6 +5,13 @@ was grading, so the next run grades that one again and skips the others,
 unless their notebook changed or they were graded with another data profile.
 A submission's digest is taken when its grading starts: a notebook submitted
 again while the first one was being graded is graded again next time.
+
+Only the kit reads a state file, so its keys are English (``kernel/layout.py``'s
+rule): ``profile``, ``digest``, ``failure``, ``seconds``. A state file without
+them (one written before they were English, with ``perfil``, ``entrega``,
+``motivo``, ``segundos``) counts as absent: its submission is graded again on
+the next run, which writes the state anew, and until then no report lists its
+recorded time or failure.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from pathlib import Path
 
 
 STATE_SUFFIX = ".estado.json"
+KEYS = ("profile", "digest", "failure", "seconds")
 
 
 def _state_path(root: Path, assignment: str, student: str) -> Path:
@@ -23,11 +31,12 @@ def _state_path(root: Path, assignment: str, student: str) -> Path:
 
 
 def _read_state(path: Path) -> dict | None:
-    """A state file's contents; None when it is missing or unreadable (then the submission is graded again)."""
+    """A state file's contents; None when it is missing, unreadable or of an older format (then it is graded again)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return state if isinstance(state, dict) and all(key in state for key in KEYS) else None
 
 
 def submission_digest(root: Path, assignment: str, student: str) -> str:
@@ -49,7 +58,7 @@ def save_state(
     """
     path = _state_path(root, assignment, student)
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {"perfil": profile, "entrega": digest, "motivo": failure, "segundos": seconds}
+    state = {"profile": profile, "digest": digest, "failure": failure, "seconds": seconds}
     partial = path.with_suffix(".tmp")
     partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     os.replace(partial, path)  # atomic: a state file is whole or absent
@@ -60,7 +69,7 @@ def graded_state(root: Path, assignment: str, student: str, profile: str) -> dic
     state = _read_state(_state_path(root, assignment, student))
     if state is None:
         return None
-    same = state.get("perfil") == profile and state.get("entrega") == submission_digest(root, assignment, student)
+    same = state["profile"] == profile and state["digest"] == submission_digest(root, assignment, student)
     return state if same else None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder.pipeline.course import open_gradebook
-from autograder.pipeline.export.grades_csv import write_csv
+from autograder.pipeline.csv_file import write_csv
 
 ID_COLUMN = "usuario"
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from nbgrader.api import MissingEntry
 
 from autograder.pipeline.course import CourseError, load_config, open_gradebook
-from autograder.pipeline.export.grades_csv import write_csv
+from autograder.pipeline.csv_file import write_csv
 
 # Header names Moodle writes, in Spanish and in English.
 ID = ("Identificador", "Identifier")

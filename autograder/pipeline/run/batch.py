@@ -7,17 +7,18 @@ from typing import Callable
 
 from nbgrader.api import MissingEntry
 
-from autograder.pipeline.export.class_files import StudentGrade, recorded_grade, submitted_students, write_class_files
+from autograder.pipeline.export.class_files import write_class_files
 from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook
 from autograder.pipeline.run.failed_submissions import write_failure_feedback, zero_submission
 from autograder.pipeline.run.submission_task import GradedSubmission, crashed_task, grade_submission, sees_course
 from autograder.pipeline.run.dask_cluster import dask_client, run_each
 from autograder.pipeline.run.private_gradebook import assignment_gradebook, merge_results, quiet_gradebook, student_record
-from autograder.pipeline.run.progress import FEEDBACK_MISSING, Progress
-from autograder.pipeline.run.resume_state import graded_state, save_state
+from autograder.pipeline.run.progress import Progress
+from autograder.pipeline.grades.records import StudentGrade, recorded_grade, submitted_students
+from autograder.pipeline.grades.resume_state import graded_state, save_state
 from autograder.pipeline.assign.views import release
 
-__all__ = ["FEEDBACK_MISSING", "StudentGrade", "WORKER_OUTPUT_LOG", "grade", "submitted_students"]
+__all__ = ["WORKER_OUTPUT_LOG", "grade"]
 
 # What the workers and the students' kernels print outside the kit's own messages
 # (TensorFlow's start-up notices among them): logs/<assignment>/<this path>, in a
@@ -68,7 +69,7 @@ def grade(
     tracker, results = Progress(total=len(students), to_grade=len(pending), emit=progress), {}
     for student in students:
         if states[student] is not None:
-            seconds, failure = states[student].get("segundos", 0.0), states[student]["motivo"]
+            seconds, failure = states[student]["seconds"], states[student]["failure"]
             results[student] = recorded_grade(config, assignment, student, seconds, failure=failure)
             tracker.report(results[student], graded_now=False)
             if graded:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+
+from autograder.pipeline.page_templates import render_page
 
 # (texts found in nbgrader's log, Spanish reason for the student), first match wins.
 REASONS = [
@@ -40,12 +41,4 @@ def zero_submission(gradebook: Gradebook, assignment: str, student: str) -> None
 
 def write_failure_feedback(path: Path, assignment: str, reason: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "<!DOCTYPE html>\n<html lang=\"es\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(assignment)}</title></head><body>\n"
-        f"<h1>{html.escape(assignment)}: entrega sin corregir (0 puntos)</h1>\n"
-        f"<p>{html.escape(reason)}</p>\n"
-        "<p>Comprueba que el cuaderno se abre y se ejecuta entero (<em>Kernel → Restart &amp; Run All</em>) "
-        "y habla con el profesor.</p>\n</body></html>\n",
-        encoding="utf-8",
-    )
+    path.write_text(render_page("run/failed_submission.html.j2", assignment=assignment, reason=reason), encoding="utf-8")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-FEEDBACK_MISSING = " (sin retroalimentación: ver logs/)"
+from autograder.pipeline.grades.records import FEEDBACK_MISSING
+
 BAR_WIDTH = 12
 
 

@@ -19,7 +19,7 @@ from autograder.pipeline.course import CONFIG_FILE, kernel_environment, load_con
 from autograder.pipeline.run.failed_submissions import failure_reason
 from autograder.pipeline.feedback.regenerate import GenerateFeedbackPage
 from autograder.pipeline.run.private_gradebook import add_student_record, autograded_results, quiet_gradebook
-from autograder.pipeline.run.resume_state import submission_digest
+from autograder.pipeline.grades.resume_state import submission_digest
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from autograder.pipeline.page_templates import render_page
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "server"
 MARK = "data-aviso-al-entregar"
 PROFILE_NAMES = {"rapido": "rápido (la décima parte de los datos)", "completo": "completo (todos los datos)"}
 
 
 def notice_html(*, profile: str) -> str:
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
-    return environment.get_template("submission_notice.html.j2").render(
-        mark=MARK, profile=PROFILE_NAMES.get(profile, profile))
+    return render_page("server/submission_notice.html.j2", mark=MARK, profile=PROFILE_NAMES.get(profile, profile))
 
 
 def add_submission_notice(page: Path, *, profile: str) -> None:
