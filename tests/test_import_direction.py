@@ -25,7 +25,7 @@ def parts() -> set[str]:
 
 
 def imported_parts(source: str, module: str) -> set[str]:
-    """The parts of pipeline/ that ``source`` (the module ``module``, dotted) imports, wherever the import statement is."""
+    """The parts of pipeline/ that ``source`` (of the dotted module ``module``) imports, wherever the import is."""
     found = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -51,7 +51,7 @@ def back_edges(order: dict[str, int], sources: dict[str, str]) -> list[str]:
 
 
 def _absolute(node: ast.ImportFrom, module: str) -> str:
-    """The dotted name an ImportFrom reads from; ``module`` names a package's ``__init__`` with it (``run.__init__``)."""
+    """The dotted name an ImportFrom reads from; a package's ``__init__`` is named with it (``...run.__init__``)."""
     if not node.level:
         return node.module or ""
     return ".".join(module.split(".")[: -node.level] + ([node.module] if node.module else []))
@@ -63,7 +63,7 @@ def _pipeline_sources() -> dict[str, str]:
     for path in sorted(PIPELINE.rglob("*.py")):
         if path == PIPELINE / "__init__.py":
             continue
-        dotted = ".".join((PIPELINE.relative_to(PIPELINE.parent.parent) / path.relative_to(PIPELINE)).with_suffix("").parts)
+        dotted = ".".join(path.relative_to(PIPELINE.parent.parent).with_suffix("").parts)
         sources[dotted] = path.read_text(encoding="utf-8")
     return sources
 

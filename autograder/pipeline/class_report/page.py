@@ -48,13 +48,14 @@ def write_class_report(config, assignment: str, results, directory: Path) -> Pat
 
 def _charts(assignment: str, figures: ClassFigures, directory: Path) -> dict[str, Path]:
     """Each chart of the report, drawn beside it (the accuracies' only when some submission measured one)."""
-    charts = {
-        "checks": class_charts.pass_rate_chart(figures.rates, directory / f"{assignment}_comprobaciones.png"),
-        "scores": class_charts.score_histogram(figures.totals, figures.top, directory / f"{assignment}_histograma.png"),
-    }
+    def path(name: str) -> Path:
+        return directory / f"{assignment}_{name}.png"
+
+    charts = {"checks": class_charts.pass_rate_chart(figures.rates, path("comprobaciones")),
+              "scores": class_charts.score_histogram(figures.totals, figures.top, path("histograma"))}
     if figures.accuracies:
-        charts["accuracies"] = class_charts.accuracy_chart(figures.accuracies, directory / f"{assignment}_exactitud.png")
-    charts["times"] = class_charts.time_histogram(list(figures.seconds.values()), directory / f"{assignment}_tiempos.png")
+        charts["accuracies"] = class_charts.accuracy_chart(figures.accuracies, path("exactitud"))
+    charts["times"] = class_charts.time_histogram(list(figures.seconds.values()), path("tiempos"))
     return charts
 
 
@@ -89,4 +90,5 @@ def _accuracies(figures: ClassFigures) -> list[tuple]:
 
 def _times(figures: ClassFigures) -> list[tuple]:
     """Each submission's grading time, longest first."""
-    return [(student, f"{value:.0f} s") for student, value in sorted(figures.seconds.items(), key=lambda item: -item[1])]
+    longest_first = sorted(figures.seconds.items(), key=lambda item: -item[1])
+    return [(student, f"{value:.0f} s") for student, value in longest_first]

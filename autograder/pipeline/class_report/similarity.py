@@ -80,9 +80,10 @@ def write_similarity_report(root: Path, assignment: str, students: list[str], di
     pairs = similar_pairs({student: code for student, code in codes.items() if code is not None}, template)
     directory.mkdir(parents=True, exist_ok=True)
     page = directory / similarity_page(assignment)
+    compared = sum(code is not None for code in codes.values())
     page.write_text(render_page(
-        "class_report/similarity.html.j2", assignment=assignment, compared=sum(code is not None for code in codes.values()),
-        pairs=pairs, threshold=SIMILARITY_THRESHOLD, noise=NOISE_THRESHOLD, percent=_percent,
+        "class_report/similarity.html.j2", assignment=assignment, compared=compared, pairs=pairs,
+        threshold=SIMILARITY_THRESHOLD, noise=NOISE_THRESHOLD, percent=_percent,
     ), encoding="utf-8")
     return page
 

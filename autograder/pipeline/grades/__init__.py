@@ -1,1 +1,1 @@
-"""The grade records every report reads: each submission's grade, its resume state, the sentence a failed check showed."""
+"""The grade records every report reads: each submission's grade, its resume state, what a failed check showed."""

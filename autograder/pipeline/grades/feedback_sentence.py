@@ -1,4 +1,4 @@
-"""The sentence a student's feedback shows for a failed test cell: the feedback page prints it, the class report counts it."""
+"""What a student's feedback says for a failed test cell: the feedback page prints it, the class report counts it."""
 
 from __future__ import annotations
 

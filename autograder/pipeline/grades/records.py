@@ -30,7 +30,8 @@ def submitted_students(root: Path, assignment: str) -> list[str]:
     return sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.is_dir() else []
 
 
-def recorded_grade(config, assignment: str, student: str, seconds: float, failure=None, feedback_missing=False) -> StudentGrade:
+def recorded_grade(config, assignment: str, student: str, seconds: float, failure=None,
+                   feedback_missing=False) -> StudentGrade:
     """The student's grade as the gradebook holds it."""
     with open_gradebook(config) as gradebook:
         submission = gradebook.find_submission(assignment, student)

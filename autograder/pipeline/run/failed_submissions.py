@@ -41,4 +41,5 @@ def zero_submission(gradebook: Gradebook, assignment: str, student: str) -> None
 
 def write_failure_feedback(path: Path, assignment: str, reason: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_page("run/failed_submission.html.j2", assignment=assignment, reason=reason), encoding="utf-8")
+    page = render_page("run/failed_submission.html.j2", assignment=assignment, reason=reason)
+    path.write_text(page, encoding="utf-8")
