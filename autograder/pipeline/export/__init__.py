@@ -1,1 +1,1 @@
-"""What grading writes for the instructor: the grade CSVs and the score table the CLI prints."""
+"""What grading writes for the instructor: the files in ``calificaciones/`` and the score table the CLI prints."""
