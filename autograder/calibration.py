@@ -22,7 +22,8 @@ from autograder.checks.measures import MEASURED_VARIABLES
 from autograder.checks.thresholds import MARGIN
 from autograder.kernel.layout import EVIDENCE_DIR
 from autograder.pipeline.course import CourseError, kernel_environment, load_config
-from autograder.pipeline.run.apply_verdicts import run_verdicts, verdict_plan
+from autograder.judge.client import run_verdicts
+from autograder.judge.plan import verdict_plan
 
 
 

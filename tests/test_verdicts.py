@@ -10,9 +10,11 @@ from nbgrader.utils import determine_grade
 from autograder import course_data
 from autograder.checks import reference as reference_data
 from autograder.checks.reference import reference
-from autograder.checks.verdict_server import NOTHING_HANDED_OVER, judge, serve
+from autograder.judge.server import NOTHING_HANDED_OVER, judge, serve
 from autograder.kernel.layout import EVIDENCE_DIR
-from autograder.pipeline.run.apply_verdicts import VERDICTS_FAILED, ApplyVerdicts, hidden_calls, run_verdicts, verdict_plan
+from autograder.judge.client import VERDICTS_FAILED, run_verdicts
+from autograder.judge.plan import hidden_calls, verdict_plan
+from autograder.pipeline.run.apply_verdicts import ApplyVerdicts
 from tests.conftest import hand_over
 
 SCALED = "from autograder.kernel.evidence import verify\nverify.check_scaled(X_train_scaled, X_valid_scaled, X_test_scaled)"

@@ -14,6 +14,7 @@ from autograder.checks.regularization import final_record
 from autograder.checks.splits import require_validation_split
 from autograder.checks.thresholds import THRESHOLDS
 from autograder.checks.transform import as_matrix, require_same_transform
+from autograder.judge.registry import hidden_check
 
 SPLITS = ("valid", "test")
 SPLIT_NAMES = {"valid": "validación", "test": "test"}
@@ -88,11 +89,13 @@ def require_minimum(accuracy: float, *, split: str, assignment: str, what: str =
     )
 
 
+@hidden_check
 def check_accuracy(model, x_valid, x_test, *, split: str, assignment: str) -> None:
     """p1: the final model reaches the assignment's minimum accuracy on ``split`` for this profile."""
     require_minimum(final_accuracy(model, x_valid, x_test, split), split=split, assignment=assignment)
 
 
+@hidden_check
 def check_final_net_accuracy(model, history, *, split: str, assignment: str) -> None:
     """p2: the final network reaches the assignment's minimum accuracy on ``split`` for this profile."""
     require_minimum(final_net_accuracy(model, history, split), split=split, assignment=assignment)

@@ -19,6 +19,7 @@ from autograder.checks.wording import number
 from autograder.checks.reference import pool, training_images
 from autograder.checks.regularization import regularization_techniques
 from autograder.checks.splits import touches_test_set
+from autograder.judge.registry import hidden_check
 from autograder.kernel.architecture import activation_name
 from autograder.kernel.training_run import TrainingRun
 
@@ -85,6 +86,7 @@ def _agrees(value: float, accuracy: float, count: int) -> bool:
     return abs(value - accuracy) <= 1.5 / count
 
 
+@hidden_check
 def check_evaluation(model, history, figures, predictions, *, model_name: str = "modelo_base") -> None:
     """``figures`` holds the model's test loss and accuracy and its training accuracy; ``predictions`` its
     class probabilities for the first five test images (``x_nuevos``)."""
@@ -129,6 +131,7 @@ def best_epoch(record: TrainingRun) -> int:
     return int(np.argmin(losses)) + 1
 
 
+@hidden_check
 def check_best_epoch(model, history, epoch) -> None:
     """``epoch`` is the epoch of lowest validation loss in the base run's own record."""
     record = run_of(model, history, "modelo_base", "historia_base")
@@ -139,6 +142,7 @@ def check_best_epoch(model, history, epoch) -> None:
             "(cuenta las épocas desde 1).")
 
 
+@hidden_check
 def check_retrained(base_history, model, history, epochs) -> None:
     """A new model, trained from scratch like the base one, for ``epochs`` (the reported best epoch) epochs."""
     base = training_record(base_history, "historia_base")
@@ -167,6 +171,7 @@ def regularized_accuracy(model, history, split: str) -> float:
     return model_accuracy(model, images / 255.0, labels, "modelo_final")
 
 
+@hidden_check
 def check_regularized_accuracy(model, history, *, assignment: str) -> None:
     """The final model uses a regularization technique and reaches the profile's minimum on validation and test."""
     record = run_of(model, history, "modelo_final", "historia_final")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from autograder.checks.accuracy import SPLITS, final_accuracy, final_net_accuracy
 from autograder.checks.evaluation import regularized_accuracy
 from autograder.checks.search import search_accuracies
+from autograder.judge.registry import hidden_check
 
 # The notebook variables each assignment's measure reads.
 MEASURED_VARIABLES = {
@@ -30,6 +31,7 @@ MEASURES = {
 }
 
 
+@hidden_check
 def notebook_accuracies(assignment: str, namespace: dict) -> dict[str, float]:
     """The accuracy per split (``valid``, ``test``) the thresholds are set from.
 

@@ -6,6 +6,7 @@ from autograder.checks.wording import number
 from autograder.checks.failure import require
 from autograder.checks.reference import reference
 from autograder.checks.transform import as_matrix, require_same_transform
+from autograder.judge.registry import hidden_check
 
 # Tolerances relative to the std of the transformed training array. float32
 # rounding gives about 1e-7. Statistics of all 60,000 training images (so
@@ -35,6 +36,7 @@ def _require_zero_mean(x, name: str) -> None:
     )
 
 
+@hidden_check
 def check_scaled(train, valid, test) -> None:
     """Values of X_train_scaled in (0, 1), the same scaling for validation and test."""
     raw, arrays = _arrays("scaled", train, valid, test)
@@ -48,6 +50,7 @@ def check_scaled(train, valid, test) -> None:
     require_same_transform(raw, arrays, "X_train_scaled", SAME_TRANSFORM)
 
 
+@hidden_check
 def check_centered(train, valid, test) -> None:
     """Mean of X_train_centered is 0 (training mean only), same shift for validation and test."""
     raw, arrays = _arrays("centered", train, valid, test)
@@ -55,6 +58,7 @@ def check_centered(train, valid, test) -> None:
     require_same_transform(raw, arrays, "X_train_centered", SAME_TRANSFORM)
 
 
+@hidden_check
 def check_standardized(train, valid, test) -> None:
     """X_train_standardized has mean 0 and std 1 (training statistics), same map elsewhere."""
     raw, arrays = _arrays("standardized", train, valid, test)

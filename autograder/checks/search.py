@@ -31,6 +31,7 @@ from autograder.checks.regularization import final_record
 from autograder.checks.splits import touches_test_set
 from autograder.checks.thresholds import THRESHOLDS
 from autograder.checks.wording import number
+from autograder.judge.registry import hidden_check
 from autograder.kernel.training_run import TrainingRun
 
 TUNERS = {"lr": "tuner_lr", "planificador": "tuner_planificador"}
@@ -289,6 +290,7 @@ def _declared_space(tuner: HandedTuner, search: str) -> dict[str, object]:
     return declared
 
 
+@hidden_check
 def check_search_space(tuner, *, search: str) -> None:
     """The search maximises val_accuracy over the asked space, and every trial trained with values in it.
 
@@ -366,6 +368,7 @@ def _require_reports_agree(tuner: HandedTuner, search: str) -> None:
                     f"{_text(real)}: {MISMATCH}.")
 
 
+@hidden_check
 def check_fresh_trials(tuner, *, search: str) -> None:
     """Every trial trained a model nothing had trained: new weights, not only a new object.
 
@@ -444,6 +447,7 @@ def tuned_values(tuned) -> dict:
     return {"lr": run.learning_rates[0] if run.learning_rates else math.nan, "batch_size": run.batch_size}
 
 
+@hidden_check
 def check_trial_training(tuner, tuned=None, *, search: str) -> None:
     """Each trial trained with its own hyperparameters, on the train/validation split, with the asked callbacks,
     and what the tuner reports of its trials (values, scores, best trial) is what its fits recorded.
@@ -489,6 +493,7 @@ def _require_scheduler(run: TrainingRun, values: dict, early, what: str) -> None
             f"La paciencia de la terminación temprana {_of(what)} debe ser el doble de la del planificador.")
 
 
+@hidden_check
 def check_lr_reductions(tuner, *, search: str = "planificador") -> None:
     """In every trial the learning rate changed exactly when its ReduceLROnPlateau says it should.
 
@@ -513,6 +518,7 @@ def check_lr_reductions(tuner, *, search: str = "planificador") -> None:
                                "anteriores: solo él debe cambiarla.")
 
 
+@hidden_check
 def check_best_trial_accuracy(tuner, *, search: str, assignment: str) -> None:
     """The search's best trial (by the scores its fits recorded) reaches the assignment's minimum validation accuracy."""
     accuracy = best_validation_accuracy(tuner, search)
@@ -525,6 +531,7 @@ def check_best_trial_accuracy(tuner, *, search: str, assignment: str) -> None:
             f"mínimo exigido ({number(minimum, 4)}).")
 
 
+@hidden_check
 def check_final_training(model, history, tuned) -> None:
     """The final model trained on x_train_val (train + validation), with the tuned settings, never on test."""
     run = final_record(model, history)
@@ -547,6 +554,7 @@ def final_test_accuracy(model) -> float:
     return model_accuracy(model, ref.x_test / 255.0, ref.y_test)
 
 
+@hidden_check
 def check_final_accuracy(model, history, *, assignment: str) -> None:
     """The final model reaches the assignment's minimum test accuracy for this profile."""
     final_record(model, history)
@@ -561,6 +569,7 @@ def _reported_best_score(tuner: HandedTuner):
     return reported.get(best[0], {}).get("score") if best else None
 
 
+@hidden_check
 def check_results_table(results, tuner_lr, tuner_planificador, model) -> None:
     """``resultados`` holds the searches' best validation accuracies and the final model's test accuracy.
 

@@ -8,6 +8,7 @@ from autograder.checks.wording import number
 from autograder.checks.failure import require
 from autograder.checks.loaded_evidence import training_record
 from autograder.checks.reference import pool
+from autograder.judge.registry import hidden_check
 from autograder.kernel.training_run import TrainingRun
 
 VALIDATION_FRACTION = 0.2
@@ -55,6 +56,7 @@ def require_validation_split(record: TrainingRun, name: str) -> None:
     )
 
 
+@hidden_check
 def check_validation_splits(*runs: dict) -> None:
     """Every run of every comparison (name -> History) validates on 20 % of x_train."""
     for histories in runs:

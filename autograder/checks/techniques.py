@@ -17,6 +17,7 @@ from autograder.checks.evaluation import require_holdout_validation, run_of
 from autograder.checks.loaded_evidence import require_model
 from autograder.checks.failure import require
 from autograder.checks.wording import number
+from autograder.judge.registry import hidden_check
 from autograder.kernel.architecture import flat_layers, summarize_dense_layers
 from autograder.kernel.training_run import TrainingRun
 
@@ -143,6 +144,7 @@ def _differences(base_model, base: TrainingRun, model, record: TrainingRun) -> s
     return next((what for same, what in checks if not same), None)
 
 
+@hidden_check
 def check_variant(base_model, base_history, model, history, *, variant: str) -> None:
     """``modelo_<variant>`` is the base network plus the variant's technique, trained like the base one."""
     spec, model_name, history_name = VARIANTS[variant], f"modelo_{variant}", f"historia_{variant}"

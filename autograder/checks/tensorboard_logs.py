@@ -29,6 +29,7 @@ from autograder.checks.failure import CheckFailed, require
 from autograder.checks.wording import number
 from autograder.checks.reference import pool
 from autograder.checks.splits import touches_test_set
+from autograder.judge.registry import hidden_check
 from autograder.kernel.fingerprints import rows_digest
 from autograder.kernel.training_run import EventLog, TrainingRun
 
@@ -43,6 +44,7 @@ def _scalars_match(series: Series | None, values: list[float]) -> bool:
         for epoch, value in enumerate(values))
 
 
+@hidden_check
 def check_tensorboard_run(history, *, history_name: str = "historia_tb") -> None:
     """The run's TensorBoard callback logged, inside the notebook's folder, every epoch's scalars and histograms."""
     record = training_record(history, history_name)
@@ -229,6 +231,7 @@ def grid_runs(events: EventLog) -> list[GridRun]:
     return grid.runs
 
 
+@hidden_check
 def check_hparams_grid(events) -> None:
     """Every combination of the grid ran once in a run of its own, logging its hyperparameters and its own
     validation figures, and no test figure."""
@@ -241,6 +244,7 @@ def _same_values(given: dict, hparams: dict) -> bool:
         else given[name] == value for name, value in hparams.items())
 
 
+@hidden_check
 def check_best_combination(events, best, model, test_accuracy) -> None:
     """``best`` is the combination with the highest validation accuracy among those the grid logged, ``model`` its
     trained model and ``test_accuracy`` that model's accuracy on the test set.

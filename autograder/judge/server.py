@@ -1,6 +1,6 @@
 """Verdicts of the hidden checks, computed in a process the student's code never touched.
 
-``python -m autograder.checks.verdict_server`` imports the checks (and
+``python -m autograder.judge.server`` imports the checks (and
 Keras) once, then judges one request per line of its standard input, each in a
 fork of itself, so that a notebook's verdicts cost a fork, not a Python and
 TensorFlow start-up. A request names an evidence folder, a plan (JSON, one entry
@@ -19,29 +19,13 @@ import sys
 from pathlib import Path
 
 from autograder import course_data
-from autograder.checks import (accuracy, callbacks, evaluation, measured, measures, models, normalization, quiz,
-                               reference, regularization, search, splits, techniques, tensorboard_logs, variants)
-from autograder.checks.loaded_evidence import load_call
+from autograder.checks import measured, reference
 from autograder.checks.failure import CheckFailed
+from autograder.checks.loaded_evidence import load_call
+from autograder.judge.registry import registered_checks
+from autograder.judge.request import JudgeRequest
 
-CHECKS = {
-    function.__name__: function
-    for function in (
-        normalization.check_scaled, normalization.check_centered, normalization.check_standardized,
-        models.check_fresh_models, models.check_fresh_builder, models.check_fresh_runs,
-        callbacks.check_reduce_lr_config, callbacks.check_reduce_lr_behaviour, callbacks.check_early_stopping,
-        accuracy.check_accuracy, accuracy.check_final_net_accuracy, measures.notebook_accuracies,
-        variants.check_activations, variants.check_initializers, variants.check_optimizers,
-        splits.check_validation_splits, regularization.check_regularized,
-        search.check_fresh_trials, search.check_search_space, search.check_trial_training, search.check_lr_reductions,
-        search.check_best_trial_accuracy, search.check_final_training, search.check_final_accuracy,
-        search.check_results_table,
-        evaluation.check_evaluation, evaluation.check_best_epoch, evaluation.check_retrained,
-        evaluation.check_regularized_accuracy, techniques.check_variant,
-        tensorboard_logs.check_tensorboard_run, tensorboard_logs.check_hparams_grid,
-        tensorboard_logs.check_best_combination, quiz.check_quiz,
-    )
-}
+CHECKS = registered_checks()
 
 NOTHING_HANDED_OVER = (
     "El corrector no recibió lo que esta comprobación necesita: la celda no llegó a entregar sus datos "
@@ -95,7 +79,7 @@ def serve(requests=sys.stdin, replies=sys.stdout) -> None:
     """
     _load_reference()
     for line in requests:
-        request = json.loads(line)
+        request = JudgeRequest.from_line(line)
         replies.flush()
         pid = os.fork()
         if pid == 0:
@@ -113,13 +97,13 @@ def _load_reference() -> None:
         pass
 
 
-def _judge_request(request: dict) -> int:
+def _judge_request(request: JudgeRequest) -> int:
     try:
         os.environ.clear()
-        os.environ.update(request["environment"])  # the grader's, as it is now (the data profile)
-        plan = json.loads(Path(request["plan"]).read_text(encoding="utf-8"))
-        verdicts = judge(Path(request["evidence"]), plan)
-        Path(request["out"]).write_text(json.dumps(verdicts), encoding="utf-8")
+        os.environ.update(request.environment)  # the grader's, as it is now (the data profile)
+        plan = json.loads(Path(request.plan).read_text(encoding="utf-8"))
+        verdicts = judge(Path(request.evidence), plan)
+        Path(request.out).write_text(json.dumps(verdicts), encoding="utf-8")
         return 0
     except BaseException:
         return 1
