@@ -9,6 +9,7 @@ from autograder.checks.callbacks import (
 )
 from autograder.checks.failure import CheckFailed
 from autograder.checks.reference import reference
+from tests.conftest import QUICK
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
 
@@ -18,7 +19,7 @@ RLROP = keras.callbacks.ReduceLROnPlateau
 @pytest.fixture(scope="module")
 def plateau_history():
     """A real run whose validation loss never improves, with the course's callback."""
-    ref = reference()
+    ref = reference(QUICK)
     x, y = ref.x_train[:256] / 255, ref.y_train[:256]
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
     model.trainable = False
@@ -67,7 +68,7 @@ def test_a_metric_that_improves_in_its_own_direction_is_never_reduced(monitor, v
 
 def test_a_minimum_rate_that_stops_the_halving_is_accepted(judged):
     """Is a history that halves until the callback's min_lr, then stays there, accepted?"""
-    ref = reference()
+    ref = reference(QUICK)
     x, y = ref.x_train[:256] / 255, ref.y_train[:256]
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
     model.trainable = False
@@ -101,7 +102,7 @@ def test_a_history_no_fit_returned_fails(judged):
 def _fit(callbacks, *, trainable: bool, epochs: int):
     """A real run on 256 images validated on themselves, with the given callbacks."""
     keras.utils.set_random_seed(7)
-    ref = reference()
+    ref = reference(QUICK)
     x, y = ref.x_train[:256] / 255, ref.y_train[:256]
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
     model.trainable = trainable
@@ -137,7 +138,7 @@ def test_a_rate_changed_by_something_else_fails(judged):
 
 def test_early_stopping_used_on_the_final_model_passes(plateau_history, judged):
     """Does an EarlyStopping on val_loss that trained the final model pass?"""
-    ref = reference()
+    ref = reference(QUICK)
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=1)
@@ -151,7 +152,7 @@ def test_early_stopping_used_on_the_final_model_passes(plateau_history, judged):
 
 def _final_model(callbacks):
     """A small model trained with ``callbacks``, as the final training is."""
-    ref = reference()
+    ref = reference(QUICK)
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(ref.x_train[:128] / 255, ref.y_train[:128], validation_split=0.5, epochs=2, verbose=0, callbacks=callbacks)

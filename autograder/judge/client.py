@@ -20,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+from autograder.grading_context import GradingContext
 from autograder.judge.request import JudgeRequest
 from autograder.sandbox.settings import thread_environment
 
@@ -27,14 +28,14 @@ JUDGE_THREADS = 1  # the judge's own numbers (a model's test accuracy) never dep
 VERDICTS_FAILED = "El corrector no pudo evaluar las comprobaciones ocultas de este cuaderno ({why})."
 
 
-def run_verdicts(evidence: Path, plan: list[dict], timeout: int) -> dict[str, dict]:
-    """Judge ``plan`` on ``evidence`` outside this process; a crash or timeout fails every cell."""
+def run_verdicts(evidence: Path, plan: list[dict], timeout: int, context: GradingContext) -> dict[str, dict]:
+    """Judge ``plan`` on ``evidence`` in ``context``, outside this process; a crash or timeout fails every cell."""
     if not plan:
         return {}
     with tempfile.TemporaryDirectory() as scratch:
         plan_file, out = Path(scratch) / "plan.json", Path(scratch) / "verdicts.json"
         plan_file.write_text(json.dumps(plan), encoding="utf-8")
-        why = _JUDGE.judge(evidence, plan_file, out, timeout)
+        why = _JUDGE.judge(JudgeRequest(str(evidence), str(plan_file), str(out), context), timeout)
         if why is None:
             try:
                 return json.loads(out.read_text(encoding="utf-8"))
@@ -44,7 +45,7 @@ def run_verdicts(evidence: Path, plan: list[dict], timeout: int) -> dict[str, di
 
 
 def _judge_environment() -> dict[str, str]:
-    """The grader's environment as it is now (the data profile), with the judge's fixed thread counts."""
+    """The grader's environment with the judge's fixed thread counts (the judge is a process of its own)."""
     return {**os.environ, **thread_environment(JUDGE_THREADS)}
 
 
@@ -67,16 +68,17 @@ class _JudgeServer:
     judgings of a plan without evidence): 45 ms with ``multiprocessing``'s
     forkserver, 72 ms with this one, far below a notebook's run::
 
-        AUTOGRADER_PROFILE=rapido python -c "
+        python -c "
         import multiprocessing as m, time; from pathlib import Path
+        from autograder.grading_context import GradingContext; ctx = GradingContext('p1_normalizacion', 'rapido')
         from autograder.judge.server import judge; from autograder.judge.client import run_verdicts
         c = m.get_context('forkserver'); c.set_forkserver_preload(['autograder.judge.server'])
-        def once(): p = c.Process(target=judge, args=('/nonexistent', [])); p.start(); p.join()
+        def once(): p = c.Process(target=judge, args=('/nonexistent', [], ctx)); p.start(); p.join()
         once(); t = time.perf_counter(); [once() for _ in range(10)]
         print(f'multiprocessing forkserver: {(time.perf_counter() - t) * 100:.0f} ms')
         plan = [{'cell': 'c', 'index': 0, 'key': '0' * 24, 'calls': [{'check': 'check_scaled', 'args': {}, 'kwargs': {}}]}]
-        run_verdicts(Path('/nonexistent'), plan, 60); t = time.perf_counter()
-        [run_verdicts(Path('/nonexistent'), plan, 60) for _ in range(10)]
+        run_verdicts(Path('/nonexistent'), plan, 60, ctx); t = time.perf_counter()
+        [run_verdicts(Path('/nonexistent'), plan, 60, ctx) for _ in range(10)]
         print(f'kit fork server: {(time.perf_counter() - t) * 100:.0f} ms')"
     """
 
@@ -85,19 +87,19 @@ class _JudgeServer:
         self._replies = b""
         self._lock = threading.Lock()
 
-    def start(self) -> None:
-        """Start the server if it is not running, so that it imports the checks and Keras while a notebook runs."""
+    def start(self, profile: str) -> None:
+        """Start the server if it is not running, so that it imports the checks, Keras and ``profile``'s data
+        while a notebook runs."""
         with self._lock:
-            self._server()
+            self._server(profile)
 
-    def judge(self, evidence: Path, plan: Path, out: Path, timeout: int) -> str | None:
-        """None once ``out`` holds the verdicts, otherwise why not (in Spanish)."""
+    def judge(self, request: JudgeRequest, timeout: int) -> str | None:
+        """None once the request's ``out`` holds the verdicts, otherwise why not (in Spanish)."""
         deadline = time.monotonic() + timeout
         out_of_time = f"se agotaron los {timeout} s de la evaluación"
         with self._lock:
             try:
-                server = self._server()
-                request = JudgeRequest(evidence=str(evidence), plan=str(plan), out=str(out), environment=_judge_environment())
+                server = self._server(request.context.profile)
                 server.stdin.write(request.to_line())
                 server.stdin.flush()
                 pid = self._reply(deadline)["pid"]
@@ -115,10 +117,10 @@ class _JudgeServer:
                 return type(error).__name__
             return None if status == 0 else f"la evaluación terminó con el código {status}"
 
-    def _server(self) -> subprocess.Popen:
+    def _server(self, profile: str) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "autograder.judge.server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                [sys.executable, "-m", "autograder.judge.server", profile], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, bufsize=0, env=_judge_environment(),
             )
             self._replies = b""
@@ -148,6 +150,6 @@ _JUDGE = _JudgeServer()
 atexit.register(_JUDGE.stop)
 
 
-def start_judge() -> None:
-    """Start this process's judge now, so that it imports the checks and Keras while a notebook runs."""
-    _JUDGE.start()
+def start_judge(context: GradingContext) -> None:
+    """Start this process's judge now, so that it gets ready for ``context`` while a notebook runs."""
+    _JUDGE.start(context.profile)

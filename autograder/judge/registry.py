@@ -8,6 +8,7 @@ judged as nothing handed over.
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 from typing import Callable, TypeVar
 
@@ -33,3 +34,11 @@ def registered_checks() -> dict[str, Callable]:
     for module in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{CHECKS_PACKAGE}.{module.name}")
     return dict(_CHECKS)
+
+
+def run_check(function: Callable, args: list, kwargs: dict, context):
+    """``function(*args, **kwargs)``, with the grading ``context`` too when the check declares a ``context``
+    parameter (one whose verdict depends on the profile: its data, its thresholds)."""
+    if "context" in inspect.signature(function).parameters:
+        kwargs = {**kwargs, "context": context}
+    return function(*args, **kwargs)

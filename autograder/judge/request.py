@@ -1,9 +1,11 @@
-"""One judging: a notebook's evidence, its plan, where the verdicts go, and the grader's environment."""
+"""One judging: a notebook's evidence, its plan, where the verdicts go, and the grading context."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
+
+from autograder.grading_context import GradingContext
 
 
 @dataclass(frozen=True)
@@ -13,18 +15,19 @@ class JudgeRequest:
     ``evidence``: the folder the kernel handed over; ``plan``: a JSON file, one
     entry per grade cell (its evidence key and the checks its hidden code
     calls, with their literal arguments); ``out``: the file that gets one
-    verdict per cell; ``environment``: the grader's environment when the
-    request was made (the data profile and the judge's thread counts).
+    verdict per cell; ``context``: what is being graded, and on which profile.
     """
 
     evidence: str
     plan: str
     out: str
-    environment: dict[str, str] = field(default_factory=dict)
+    context: GradingContext
 
     def to_line(self) -> bytes:
-        return json.dumps(asdict(self)).encode() + b"\n"
+        plain = {"evidence": self.evidence, "plan": self.plan, "out": self.out, "context": self.context.plain()}
+        return json.dumps(plain).encode() + b"\n"
 
     @classmethod
     def from_line(cls, line: str | bytes) -> "JudgeRequest":
-        return cls(**json.loads(line))
+        plain = json.loads(line)
+        return cls(plain["evidence"], plain["plan"], plain["out"], GradingContext.from_plain(plain["context"]))

@@ -22,7 +22,8 @@ from autograder import course_data
 from autograder.checks import measured, reference
 from autograder.checks.failure import CheckFailed
 from autograder.checks.loaded_evidence import load_call
-from autograder.judge.registry import registered_checks
+from autograder.grading_context import GradingContext
+from autograder.judge.registry import registered_checks, run_check
 from autograder.judge.request import JudgeRequest
 
 CHECKS = registered_checks()
@@ -33,15 +34,15 @@ NOTHING_HANDED_OVER = (
 )
 
 
-def judge(evidence: Path, plan: list[dict]) -> dict[str, dict]:
+def judge(evidence: Path, plan: list[dict], context: GradingContext) -> dict[str, dict]:
     """``{cell: {"reason": str | None, "values": [...], "measured": [...]}}`` for every cell of the plan.
 
     ``measured``: the figures the cell's checks recorded on the way (``autograder.checks.measured``).
     """
-    return {cell["cell"]: {**_judge_cell(evidence, cell), "measured": measured.take()} for cell in plan}
+    return {cell["cell"]: {**_judge_cell(evidence, cell, context), "measured": measured.take()} for cell in plan}
 
 
-def _judge_cell(evidence: Path, cell: dict) -> dict:
+def _judge_cell(evidence: Path, cell: dict, context: GradingContext) -> dict:
     calls = sorted(evidence.glob(f"{cell['key']}-*"))
     values = []
     if len(calls) != len(cell["calls"]):
@@ -55,7 +56,7 @@ def _judge_cell(evidence: Path, cell: dict) -> dict:
                 if int(position) < len(args):
                     args[int(position)] = literal
             kwargs.update(expected["kwargs"])
-            values.append(CHECKS[check](*args, **kwargs))
+            values.append(run_check(CHECKS[check], args, kwargs, context))
         except CheckFailed as failure:
             return {"reason": str(failure), "values": values}
         except Exception as error:
@@ -75,11 +76,12 @@ def _same_arguments(args: list, kwargs: dict, expected: dict) -> bool:
 def serve(requests=sys.stdin, replies=sys.stdout) -> None:
     """Judge each request line in a fork: reply ``{"pid": ...}`` when it starts, ``{"status": ...}`` when it ends.
 
-    The grader's reference data is loaded first, once, so that every fork inherits it.
+    The grader's reference data of each profile is loaded here, once, before the
+    first fork that needs it, so that every later fork inherits it.
     """
-    _load_reference()
     for line in requests:
         request = JudgeRequest.from_line(line)
+        load_reference(request.context.profile)
         replies.flush()
         pid = os.fork()
         if pid == 0:
@@ -89,20 +91,18 @@ def serve(requests=sys.stdin, replies=sys.stdout) -> None:
         print(json.dumps({"status": os.waitstatus_to_exitcode(status)}), file=replies, flush=True)
 
 
-def _load_reference() -> None:
-    """The reference data of this process's profile; a fork that needs it and finds none says why."""
+def load_reference(profile: str) -> None:
+    """The reference data of ``profile``, kept for the forks; a fork that needs it and finds none says why."""
     try:
-        reference.reference()
+        reference.reference(profile)
     except course_data.DataUnavailableError:  # each check that needs the data fails with its own reason
         pass
 
 
 def _judge_request(request: JudgeRequest) -> int:
     try:
-        os.environ.clear()
-        os.environ.update(request.environment)  # the grader's, as it is now (the data profile)
         plan = json.loads(Path(request.plan).read_text(encoding="utf-8"))
-        verdicts = judge(Path(request.evidence), plan)
+        verdicts = judge(Path(request.evidence), plan, request.context)
         Path(request.out).write_text(json.dumps(verdicts), encoding="utf-8")
         return 0
     except BaseException:
@@ -113,4 +113,6 @@ if __name__ == "__main__":
     # Replies go through their own copy of stdout; anything else printed (Keras progress bars) goes to stderr.
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    for profile in sys.argv[1:]:  # the profiles the grader expects: their data loads while its notebook runs
+        load_reference(profile)
     serve(replies=replies)

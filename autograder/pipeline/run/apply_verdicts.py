@@ -15,10 +15,12 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool, Integer
+from traitlets import Bool, Enum, Integer
 
+from autograder import course_data
 from autograder.checks.failure import CheckFailed
 from autograder.checks.measured import METADATA_KEY
+from autograder.grading_context import GradingContext
 from autograder.judge.client import run_verdicts, start_judge
 from autograder.judge.plan import verdict_plan
 from autograder.kernel.layout import EVIDENCE_DIR
@@ -33,16 +35,29 @@ def failed_check_output(reason: str) -> dict:
     }
 
 
-class ClearEvidence(NbGraderPreprocessor):
+class Judging(NbGraderPreprocessor):
+    """The steps that prepare and ask for the verdicts: they judge on the profile the grading run sets here."""
+
+    profile = Enum(
+        course_data.PROFILES, "completo",
+        help="Perfil de datos con que se juzgan las comprobaciones ocultas; lo fija cada corrección.",
+    ).tag(config=True)
+
+    def context(self, resources) -> GradingContext:
+        """The grading context of this notebook: its assignment (nbgrader's) and this step's profile."""
+        return GradingContext(resources.get("nbgrader", {}).get("assignment", ""), self.profile)
+
+
+class ClearEvidence(Judging):
     """Before execution: no evidence but what this run's kernel hands over; meanwhile the judge gets ready."""
 
     def preprocess(self, nb, resources):
         shutil.rmtree(_evidence_dir(resources), ignore_errors=True)
-        start_judge()
+        start_judge(self.context(resources))
         return nb, resources
 
 
-class ApplyVerdicts(NbGraderPreprocessor):
+class ApplyVerdicts(Judging):
     """After execution: each grade cell keeps its points only if its hidden checks pass outside the kernel."""
 
     timeout = Integer(600, help="Segundos para evaluar las comprobaciones ocultas de un cuaderno.").tag(config=True)
@@ -55,7 +70,7 @@ class ApplyVerdicts(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         evidence = _evidence_dir(resources)
         plan = verdict_plan(nb.cells)
-        verdicts = run_verdicts(evidence, plan, self.timeout)
+        verdicts = run_verdicts(evidence, plan, self.timeout, self.context(resources))
         for cell in nb.cells:  # only the judge writes measured figures, never the submission
             cell.metadata.pop(METADATA_KEY, None)
         for entry in plan:
