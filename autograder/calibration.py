@@ -22,7 +22,9 @@ from autograder.checks.measures import MEASURED_VARIABLES
 from autograder.checks.thresholds import MARGIN
 from autograder.kernel.layout import EVIDENCE_DIR
 from autograder.pipeline.course import CourseError, kernel_environment, load_config
-from autograder.pipeline.run.apply_verdicts import run_verdicts, verdict_plan
+from autograder.grading_context import GradingContext
+from autograder.judge.client import run_verdicts
+from autograder.judge.plan import verdict_plan
 
 
 
@@ -52,7 +54,7 @@ def calibrate(
     runs, config = [], load_config(root)
     with kernel_environment(profile):
         for seed in seeds:
-            runs.append(_run(source, assignment, seed, config))
+            runs.append(_run(source, GradingContext(assignment, profile), seed, config))
             progress(f"semilla {seed}: validación {runs[-1].valid:.4f}, test {runs[-1].test:.4f} ({runs[-1].seconds:.0f} s)")
     return runs
 
@@ -65,7 +67,8 @@ def suggested_thresholds(runs: list[CalibrationRun]) -> dict[str, float]:
     }
 
 
-def _run(source: Path, assignment: str, seed: int, config) -> CalibrationRun:
+def _run(source: Path, context: GradingContext, seed: int, config) -> CalibrationRun:
+    assignment = context.assignment
     notebook = nbformat.read(source / f"{assignment}.ipynb", as_version=4)
     first_code = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
     notebook.cells.insert(first_code + 1, nbformat.v4.new_code_cell(f"keras.utils.set_random_seed({seed})"))
@@ -76,7 +79,7 @@ def _run(source: Path, assignment: str, seed: int, config) -> CalibrationRun:
         shutil.copytree(source, workdir)
         NotebookClient(notebook, config=config, timeout=3600, resources={"metadata": {"path": str(workdir)}}).execute()
         plan = verdict_plan(notebook.cells[-1:])
-        verdict = run_verdicts(workdir / EVIDENCE_DIR, plan, timeout=600)[plan[0]["cell"]]
+        verdict = run_verdicts(workdir / EVIDENCE_DIR, plan, timeout=600, context=context)[plan[0]["cell"]]
     if verdict["reason"]:
         raise CourseError(f"No se pudo medir el modelo final con la semilla {seed}: {verdict['reason']}")
     accuracies = verdict["values"][0]

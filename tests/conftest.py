@@ -14,6 +14,8 @@ from nbgrader.api import Gradebook
 
 from autograder import course_data
 from autograder.checks.loaded_evidence import load_call
+from autograder.grading_context import GradingContext
+from autograder.judge.registry import run_check
 from autograder.kernel import fit_log
 from autograder.kernel.evidence import Recorder
 from autograder.kernel.fit_records import LOG
@@ -34,10 +36,14 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(sandbox_tests.protections_summary())
 
 
+QUICK = "rapido"  # the profile every test grades and judges on
+QUICK_CONTEXT = GradingContext("p1_normalizacion", QUICK)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def quick_profile():
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(course_data.PROFILE_ENV, "rapido")
+        patch.setenv(course_data.PROFILE_ENV, QUICK)  # for kernels and course_data, as the kit sets it
         yield
 
 
@@ -200,6 +206,6 @@ def judged(tmp_path):
 
     def run(check, *args, **kwargs):
         _, args, kwargs = load_call(hand_over(next(drop_boxes), "", check.__name__, *args, **kwargs))
-        return check(*args, **kwargs)
+        return run_check(check, args, kwargs, QUICK_CONTEXT)
 
     return run

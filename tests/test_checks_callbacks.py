@@ -4,11 +4,12 @@ import keras
 import pytest
 
 from autograder.checks.callbacks import (
-    check_early_stopping, check_reduce_lr_behaviour, check_reduce_lr_config, plateau_learning_rates,
+    check_early_stopping, check_final_reduce_lr, check_reduce_lr_behaviour, check_reduce_lr_config, plateau_learning_rates,
     replayed_learning_rates,
 )
 from autograder.checks.failure import CheckFailed
 from autograder.checks.reference import reference
+from tests.conftest import QUICK
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
 
@@ -18,7 +19,7 @@ RLROP = keras.callbacks.ReduceLROnPlateau
 @pytest.fixture(scope="module")
 def plateau_history():
     """A real run whose validation loss never improves, with the course's callback."""
-    ref = reference()
+    ref = reference(QUICK)
     x, y = ref.x_train[:256] / 255, ref.y_train[:256]
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
     model.trainable = False
@@ -67,7 +68,7 @@ def test_a_metric_that_improves_in_its_own_direction_is_never_reduced(monitor, v
 
 def test_a_minimum_rate_that_stops_the_halving_is_accepted(judged):
     """Is a history that halves until the callback's min_lr, then stays there, accepted?"""
-    ref = reference()
+    ref = reference(QUICK)
     x, y = ref.x_train[:256] / 255, ref.y_train[:256]
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
     model.trainable = False
@@ -101,7 +102,7 @@ def test_a_history_no_fit_returned_fails(judged):
 def _fit(callbacks, *, trainable: bool, epochs: int):
     """A real run on 256 images validated on themselves, with the given callbacks."""
     keras.utils.set_random_seed(7)
-    ref = reference()
+    ref = reference(QUICK)
     x, y = ref.x_train[:256] / 255, ref.y_train[:256]
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
     model.trainable = trainable
@@ -137,7 +138,7 @@ def test_a_rate_changed_by_something_else_fails(judged):
 
 def test_early_stopping_used_on_the_final_model_passes(plateau_history, judged):
     """Does an EarlyStopping on val_loss that trained the final model pass?"""
-    ref = reference()
+    ref = reference(QUICK)
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=1)
@@ -147,3 +148,39 @@ def test_early_stopping_used_on_the_final_model_passes(plateau_history, judged):
         judged(check_early_stopping, keras.callbacks.EarlyStopping(monitor="val_loss", patience=1), model)
     with pytest.raises(CheckFailed, match="validación"):
         judged(check_early_stopping, keras.callbacks.EarlyStopping(monitor="loss", patience=1), model)
+
+
+def _final_model(callbacks):
+    """A small model trained with ``callbacks``, as the final training is."""
+    ref = reference(QUICK)
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(ref.x_train[:128] / 255, ref.y_train[:128], validation_split=0.5, epochs=2, verbose=0, callbacks=callbacks)
+    return model
+
+
+@pytest.mark.parametrize("callbacks", [
+    [RLROP(monitor="val_loss", factor=0.5, patience=2), keras.callbacks.EarlyStopping(monitor="val_loss")],
+    [keras.callbacks.EarlyStopping(monitor="val_accuracy"), RLROP(monitor="val_accuracy", factor=0.5, patience=2)],
+], ids=["reduce_lr_first", "another_reduce_lr_on_val_accuracy"])
+def test_a_final_model_trained_with_a_reduce_lr_on_validation_passes(callbacks, judged):
+    """Does a final model trained with a ReduceLROnPlateau on a validation metric pass, whichever object it is?"""
+    judged(check_final_reduce_lr, _final_model(callbacks))
+
+
+@pytest.mark.parametrize("callbacks, message", [
+    ([keras.callbacks.EarlyStopping(monitor="val_loss")], "no se entrenó con reduce_lr"),
+    ([], "no se entrenó con reduce_lr"),
+    ([RLROP(monitor="loss", factor=0.5, patience=2)], "métrica del conjunto de validación"),
+], ids=["early_stopping_only", "no_callbacks", "reduce_lr_on_training_loss"])
+def test_a_final_model_trained_without_the_asked_reduce_lr_fails(callbacks, message, judged):
+    """Does a final model trained without a ReduceLROnPlateau on validation lose the item?"""
+    with pytest.raises(CheckFailed, match=message):
+        judged(check_final_reduce_lr, _final_model(callbacks))
+
+
+def test_a_reduce_lr_used_only_on_another_model_fails(judged):
+    """Does a ReduceLROnPlateau that trained another model, not the final one, fail?"""
+    _final_model([RLROP(monitor="val_loss", factor=0.5, patience=2)])
+    with pytest.raises(CheckFailed, match="no se entrenó con reduce_lr"):
+        judged(check_final_reduce_lr, _final_model([keras.callbacks.EarlyStopping(monitor="val_loss")]))

@@ -7,6 +7,7 @@ import pytest
 from autograder.checks.failure import CheckFailed
 from autograder.checks.models import check_fresh_models
 from autograder.checks.reference import reference
+from tests.conftest import QUICK
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
 
@@ -19,7 +20,7 @@ def small_model(optimizer="adam"):
 
 @pytest.fixture(scope="module")
 def data():
-    ref = reference()
+    ref = reference(QUICK)
     return ref.x_train[:512] / 255, ref.y_train[:512]
 
 

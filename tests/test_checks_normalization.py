@@ -6,11 +6,12 @@ import pytest
 from autograder.checks.failure import CheckFailed
 from autograder.checks.normalization import check_centered, check_scaled, check_standardized
 from autograder.checks.reference import reference
+from tests.conftest import QUICK
 
 
 @pytest.fixture(scope="module")
 def raw():
-    ref = reference()
+    ref = reference(QUICK)
     return ref.x_train.astype(np.float32), ref.x_valid.astype(np.float32), ref.x_test.astype(np.float32)
 
 

@@ -12,13 +12,14 @@ from autograder.checks.wording import number
 from autograder.checks.reference import pool
 from autograder.checks import splits
 from autograder.checks.splits import check_validation_splits
+from tests.conftest import QUICK
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
 
 
 @pytest.fixture(scope="module")
 def data():
-    ref = pool()
+    ref = pool(QUICK)
     return ref.x_train / 255.0, ref.y_train, ref.x_test / 255.0, ref.y_test
 
 
@@ -59,9 +60,9 @@ def test_the_test_set_as_validation_fails(data, judged):
 def test_images_repeated_in_test_do_not_count_as_test(data, monkeypatch, judged):
     """Does a correct split pass when some x_train images also appear in the test set (as in Fashion-MNIST)?"""
     x, y, _, _ = data
-    ref = pool()
+    ref = pool(QUICK)
     repeated = dataclasses.replace(ref, test_fingerprints=np.concatenate([ref.test_fingerprints, ref.train_fingerprints[-5:]]))
-    monkeypatch.setattr(splits, "pool", lambda: repeated)
+    monkeypatch.setattr(splits, "pool", lambda profile: repeated)
     judged(check_validation_splits, {"relu": fit(x, y, validation_split=0.2)})
 
 

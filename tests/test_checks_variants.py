@@ -8,6 +8,7 @@ from autograder.kernel.architecture import activation_name
 from autograder.checks.failure import CheckFailed
 from autograder.checks.reference import pool
 from autograder.checks.variants import ACTIVATIONS, INITIALIZERS, OPTIMIZERS, check_activations, check_initializers, check_optimizers
+from tests.conftest import QUICK
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
 
@@ -23,7 +24,7 @@ def build(activation="relu", initializer="glorot_uniform", optimizer="sgd", hidd
 
 @pytest.fixture(scope="module")
 def data():
-    ref = pool()
+    ref = pool(QUICK)
     return ref.x_train[:256] / 255.0, ref.y_train[:256]
 
 

@@ -9,6 +9,7 @@ from autograder.checks.loaded_evidence import training_record
 from autograder.kernel.fingerprints import fingerprints
 from autograder.kernel.fit_records import LOG
 from autograder.checks.reference import pool
+from tests.conftest import QUICK
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log
 
@@ -21,13 +22,13 @@ def tiny_model(**dense):
 
 @pytest.fixture(scope="module")
 def data():
-    ref = pool()
+    ref = pool(QUICK)
     return ref.x_train / 255.0, ref.y_train
 
 
 def test_fingerprints_ignore_scale_dtype_and_shape():
     """Is an image's fingerprint the same as uint8 pixels, as floats in (0, 1) and flattened to 784?"""
-    images = pool().x_train[:50]
+    images = pool(QUICK).x_train[:50]
     same = fingerprints(images)
     assert np.array_equal(same, fingerprints(images / 255.0))
     assert np.array_equal(same, fingerprints((images / 255.0).astype("float32").reshape(50, 784)))
@@ -36,7 +37,7 @@ def test_fingerprints_ignore_scale_dtype_and_shape():
 
 def test_standardized_images_match_no_image():
     """Do standardized images (negative values) get fingerprints that match no real image?"""
-    images = pool().x_train[:20] / 255.0
+    images = pool(QUICK).x_train[:20] / 255.0
     assert not np.isin(fingerprints((images - 0.5) / 0.3), fingerprints(images)).any()
 
 

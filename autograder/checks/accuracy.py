@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import course_data
 from autograder.checks.loaded_evidence import require_model
 from autograder.checks.wording import number
 from autograder.checks.failure import require
@@ -12,8 +11,9 @@ from autograder.checks.measured import record_accuracy
 from autograder.checks.reference import pool, reference, training_images
 from autograder.checks.regularization import final_record
 from autograder.checks.splits import require_validation_split
-from autograder.checks.thresholds import THRESHOLDS
 from autograder.checks.transform import as_matrix, require_same_transform
+from autograder.grading_context import GradingContext
+from autograder.judge.registry import hidden_check
 
 SPLITS = ("valid", "test")
 SPLIT_NAMES = {"valid": "validación", "test": "test"}
@@ -45,14 +45,14 @@ def model_accuracy(model, images: np.ndarray, labels: np.ndarray, name: str = "f
     return float((model_scores(model, images, name).argmax(axis=1) == labels).mean())
 
 
-def final_accuracy(model, x_valid, x_test, split: str) -> float:
+def final_accuracy(model, x_valid, x_test, split: str, profile: str) -> float:
     """p1: accuracy of ``model`` on ``split``, fed with the student's preprocessed arrays.
 
     ``X_valid_final`` must be the real validation images under a per-pixel
     linear normalization; for the test split, ``X_test_final`` must follow the
     very same map. The labels are the grader's, never the student's.
     """
-    ref = reference()
+    ref = reference(profile)
     raw = {VARIABLES["valid"]: ref.x_valid, VARIABLES["test"]: ref.x_test}
     given = {VARIABLES["valid"]: x_valid, VARIABLES["test"]: x_test}
     used = [VARIABLES["valid"]] + ([VARIABLES["test"]] if split == "test" else [])
@@ -64,23 +64,24 @@ def final_accuracy(model, x_valid, x_test, split: str) -> float:
     return model_accuracy(model, arrays[VARIABLES[split]].astype(np.float32), getattr(ref, f"y_{split}"))
 
 
-def final_net_accuracy(model, history, split: str) -> float:
+def final_net_accuracy(model, history, split: str, profile: str) -> float:
     """p2: accuracy of ``model`` on the validation images of its own training run, or on the test set.
 
     The model takes the images as the notebook gives them (scaled to (0, 1));
     the validation images are found in x_train by their fingerprints, and must
     be the run's 20 % of x_train.
     """
-    record, ref = final_record(model, history), pool()
+    record, ref = final_record(model, history), pool(profile)
     if split == "test":
         return model_accuracy(model, ref.x_test / 255.0, ref.y_test)
-    require_validation_split(record, "final_history")
-    images, labels = training_images(record.validation_rows)
+    require_validation_split(record, "final_history", profile)
+    images, labels = training_images(record.validation_rows, profile)
     return model_accuracy(model, images / 255.0, labels)
 
 
-def require_minimum(accuracy: float, *, split: str, assignment: str, what: str = "final_model") -> None:
-    minimum = THRESHOLDS[assignment][course_data.profile()][split]
+def require_minimum(accuracy: float, *, split: str, assignment: str, context: GradingContext,
+                    what: str = "final_model") -> None:
+    minimum = context.minimum_accuracy(split, assignment)
     record_accuracy(value=accuracy, split=SPLIT_NAMES[split], minimum=minimum, of=what)
     require(
         accuracy >= minimum,
@@ -88,11 +89,15 @@ def require_minimum(accuracy: float, *, split: str, assignment: str, what: str =
     )
 
 
-def check_accuracy(model, x_valid, x_test, *, split: str, assignment: str) -> None:
+@hidden_check
+def check_accuracy(model, x_valid, x_test, *, split: str, assignment: str, context: GradingContext) -> None:
     """p1: the final model reaches the assignment's minimum accuracy on ``split`` for this profile."""
-    require_minimum(final_accuracy(model, x_valid, x_test, split), split=split, assignment=assignment)
+    accuracy = final_accuracy(model, x_valid, x_test, split, context.profile)
+    require_minimum(accuracy, split=split, assignment=assignment, context=context)
 
 
-def check_final_net_accuracy(model, history, *, split: str, assignment: str) -> None:
+@hidden_check
+def check_final_net_accuracy(model, history, *, split: str, assignment: str, context: GradingContext) -> None:
     """p2: the final network reaches the assignment's minimum accuracy on ``split`` for this profile."""
-    require_minimum(final_net_accuracy(model, history, split), split=split, assignment=assignment)
+    accuracy = final_net_accuracy(model, history, split, context.profile)
+    require_minimum(accuracy, split=split, assignment=assignment, context=context)

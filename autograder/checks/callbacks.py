@@ -10,6 +10,7 @@ import keras
 from autograder.checks.loaded_evidence import kernel_id, runs_of, training_record
 from autograder.checks.wording import number
 from autograder.checks.failure import CheckFailed, require
+from autograder.judge.registry import hidden_check
 
 VALIDATION_METRICS = ("val_loss", "val_accuracy")
 PLATEAU_EPOCHS = 8
@@ -32,6 +33,7 @@ def _require_validation_monitor(callback, name: str) -> None:
     )
 
 
+@hidden_check
 def check_reduce_lr_config(reduce_lr) -> None:
     """A ReduceLROnPlateau on a validation metric, patience 2, 50 % reduction."""
     callback = _single(reduce_lr, keras.callbacks.ReduceLROnPlateau, "reduce_lr")
@@ -97,6 +99,7 @@ def _halvings_only(rates, floor: float) -> bool:
     )
 
 
+@hidden_check
 def check_reduce_lr_behaviour(reduce_lr, history) -> None:
     """On a plateau the rate halves after 2 epochs without improvement, and the student's run did what it should.
 
@@ -133,6 +136,7 @@ def check_reduce_lr_behaviour(reduce_lr, history) -> None:
     )
 
 
+@hidden_check
 def check_early_stopping(early_stopping, final_model) -> None:
     """An EarlyStopping on a validation metric that was used to train ``final_model``."""
     callback = _single(early_stopping, keras.callbacks.EarlyStopping, "early_stopping")
@@ -140,3 +144,20 @@ def check_early_stopping(early_stopping, final_model) -> None:
     require(callback.patience >= 1, "La paciencia de early_stopping debe ser de al menos una época.")
     used = any(kernel_id(callback) in {kernel_id(c) for c in run.callbacks} for run in runs_of(final_model))
     require(used, "early_stopping no se usó para entrenar final_model: pásalo en callbacks al entrenarlo.")
+
+
+@hidden_check
+def check_final_reduce_lr(final_model) -> None:
+    """``final_model`` was trained with a ReduceLROnPlateau on a validation metric, as the task asks (4.1).
+
+    ``reduce_lr`` itself or another ReduceLROnPlateau: the task asks for the
+    reduction in the final training, not for one variable.
+    """
+    used = [callback for run in runs_of(final_model) for callback in run.callbacks
+            if isinstance(callback, keras.callbacks.ReduceLROnPlateau)]
+    require(used, "final_model no se entrenó con reduce_lr: pásalo en callbacks, junto con early_stopping, al entrenarlo.")
+    require(
+        any(callback.monitor in VALIDATION_METRICS for callback in used),
+        "El ReduceLROnPlateau con el que se entrenó final_model debe vigilar una métrica del conjunto de validación "
+        "('val_loss' o 'val_accuracy').",
+    )

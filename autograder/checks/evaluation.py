@@ -19,6 +19,8 @@ from autograder.checks.wording import number
 from autograder.checks.reference import pool, training_images
 from autograder.checks.regularization import regularization_techniques
 from autograder.checks.splits import touches_test_set
+from autograder.grading_context import GradingContext
+from autograder.judge.registry import hidden_check
 from autograder.kernel.architecture import activation_name
 from autograder.kernel.training_run import TrainingRun
 
@@ -34,11 +36,11 @@ def run_of(model, history, model_name: str, history_name: str) -> TrainingRun:
     return record
 
 
-def require_holdout_validation(record: TrainingRun, name: str) -> None:
+def require_holdout_validation(record: TrainingRun, name: str, profile: str) -> None:
     """The run validated on images of x_train's pool, never on the test set, and trained on no test image."""
     require(record.train_rows is not None and record.validation_rows is not None,
             f"El entrenamiento '{name}' debe recibir arrays de NumPy y validar con validation_data=(x_val, y_val).")
-    require(not touches_test_set(record),
+    require(not touches_test_set(record, profile),
             f"El entrenamiento '{name}' usa imágenes de test: el test solo se usa para evaluar al final.")
 
 
@@ -85,14 +87,16 @@ def _agrees(value: float, accuracy: float, count: int) -> bool:
     return abs(value - accuracy) <= 1.5 / count
 
 
-def check_evaluation(model, history, figures, predictions, *, model_name: str = "modelo_base") -> None:
+@hidden_check
+def check_evaluation(model, history, figures, predictions, *, context: GradingContext,
+                     model_name: str = "modelo_base") -> None:
     """``figures`` holds the model's test loss and accuracy and its training accuracy; ``predictions`` its
     class probabilities for the first five test images (``x_nuevos``)."""
     record = run_of(model, history, model_name, "historia_base")
-    require_holdout_validation(record, "historia_base")
+    require_holdout_validation(record, "historia_base", context.profile)
     require(isinstance(figures, dict) and {"train_accuracy", "test_loss", "test_accuracy"} <= set(figures),
             "evaluacion debe tener las claves 'train_accuracy', 'test_loss' y 'test_accuracy'.")
-    ref = pool()
+    ref = pool(context.profile)
     scores = model_scores(model, ref.x_test / 255.0, model_name)
     loss = keras_loss(model, ref.x_test / 255.0, ref.y_test, model_name)
     test_accuracy = float((scores.argmax(axis=1) == ref.y_test).mean())
@@ -111,7 +115,7 @@ def check_evaluation(model, history, figures, predictions, *, model_name: str = 
                             f"en el conjunto de test ({number(test_accuracy, 4)}): usa model.evaluate(x_test, y_test).")
     train = _number(figures["train_accuracy"], "evaluacion['train_accuracy']")
     last_epoch = (record.history.get("accuracy") or [math.nan])[-1]
-    images, labels = training_images(record.train_rows)
+    images, labels = training_images(record.train_rows, context.profile)
     on_training = float((model_scores(model, images / 255.0, model_name).argmax(axis=1) == labels).mean())
     require(math.isclose(train, last_epoch, rel_tol=1e-6) or _agrees(train, on_training, len(labels)),
             "evaluacion['train_accuracy'] no es la exactitud de entrenamiento: toma la de la última época del "
@@ -129,6 +133,7 @@ def best_epoch(record: TrainingRun) -> int:
     return int(np.argmin(losses)) + 1
 
 
+@hidden_check
 def check_best_epoch(model, history, epoch) -> None:
     """``epoch`` is the epoch of lowest validation loss in the base run's own record."""
     record = run_of(model, history, "modelo_base", "historia_base")
@@ -139,7 +144,8 @@ def check_best_epoch(model, history, epoch) -> None:
             "(cuenta las épocas desde 1).")
 
 
-def check_retrained(base_history, model, history, epochs) -> None:
+@hidden_check
+def check_retrained(base_history, model, history, epochs, *, context: GradingContext) -> None:
     """A new model, trained from scratch like the base one, for ``epochs`` (the reported best epoch) epochs."""
     base = training_record(base_history, "historia_base")
     record = run_of(model, history, "modelo_optimo", "historia_optima")
@@ -148,7 +154,7 @@ def check_retrained(base_history, model, history, epochs) -> None:
             "modelo_optimo debe ser un modelo nuevo, sin entrenar: crea otro en lugar de seguir entrenando el base.")
     require(record.train_rows is not None and np.array_equal(record.train_rows, base.train_rows),
             "modelo_optimo debe entrenar con los mismos datos que el modelo base (x_train, y_train).")
-    require(not touches_test_set(record), "El entrenamiento de modelo_optimo usa imágenes de test.")
+    require(not touches_test_set(record, context.profile), "El entrenamiento de modelo_optimo usa imágenes de test.")
     require([(layer.units, layer.activation) for layer in record.dense_layers]
             == [(layer.units, layer.activation) for layer in base.dense_layers],
             "modelo_optimo debe tener la misma arquitectura que el modelo base.")
@@ -156,22 +162,23 @@ def check_retrained(base_history, model, history, epochs) -> None:
             "modelo_optimo no se ha entrenado tantas épocas como dice mejor_epoca.")
 
 
-def regularized_accuracy(model, history, split: str) -> float:
+def regularized_accuracy(model, history, split: str, profile: str) -> float:
     """Accuracy of the final regularized model on its run's validation images, or on the test set."""
     record = run_of(model, history, "modelo_final", "historia_final")
-    require_holdout_validation(record, "historia_final")
+    require_holdout_validation(record, "historia_final", profile)
     if split == "test":
-        ref = pool()
+        ref = pool(profile)
         return model_accuracy(model, ref.x_test / 255.0, ref.y_test, "modelo_final")
-    images, labels = training_images(record.validation_rows)
+    images, labels = training_images(record.validation_rows, profile)
     return model_accuracy(model, images / 255.0, labels, "modelo_final")
 
 
-def check_regularized_accuracy(model, history, *, assignment: str) -> None:
+@hidden_check
+def check_regularized_accuracy(model, history, *, assignment: str, context: GradingContext) -> None:
     """The final model uses a regularization technique and reaches the profile's minimum on validation and test."""
     record = run_of(model, history, "modelo_final", "historia_final")
     require(regularization_techniques(require_model(model, "modelo_final"), record.callbacks),
             "modelo_final no usa ninguna técnica de regularización (L1/L2, descarte o normalización por lotes).")
     for split in SPLITS:
-        require_minimum(regularized_accuracy(model, history, split), split=split, assignment=assignment,
-                        what="modelo_final")
+        require_minimum(regularized_accuracy(model, history, split, context.profile), split=split,
+                        assignment=assignment, context=context, what="modelo_final")

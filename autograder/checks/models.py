@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from autograder.checks.loaded_evidence import BuilderProbe, training_record
 from autograder.checks.failure import CheckFailed, require
+from autograder.judge.registry import hidden_check
 
 
+@hidden_check
 def check_fresh_builder(builder: BuilderProbe, name: str = "build_model") -> None:
     """``build_model()``, called twice in the kernel, gave two distinct, untrained models."""
     require(isinstance(builder, BuilderProbe), f"{name} debe ser una función que devuelve un modelo nuevo.")
@@ -18,6 +20,7 @@ def check_fresh_builder(builder: BuilderProbe, name: str = "build_model") -> Non
     )
 
 
+@hidden_check
 def check_fresh_runs(histories: dict, builder: str = "build_model") -> None:
     """Each run (name -> the History its ``fit`` returned) trained a model nothing had trained before.
 
@@ -46,6 +49,7 @@ def check_fresh_runs(histories: dict, builder: str = "build_model") -> None:
         )
 
 
+@hidden_check
 def check_fresh_models(build_model, runs) -> None:
     """p1's form: ``runs`` maps a run name to the ``(model, history)`` pair that ``train_model`` returns."""
     check_fresh_builder(build_model)

@@ -6,6 +6,8 @@ from autograder.checks.wording import number
 from autograder.checks.failure import require
 from autograder.checks.reference import reference
 from autograder.checks.transform import as_matrix, require_same_transform
+from autograder.grading_context import GradingContext
+from autograder.judge.registry import hidden_check
 
 # Tolerances relative to the std of the transformed training array. float32
 # rounding gives about 1e-7. Statistics of all 60,000 training images (so
@@ -20,8 +22,8 @@ SAME_TRANSFORM = (
 )
 
 
-def _arrays(prefix: str, train, valid, test) -> tuple[dict, dict]:
-    ref = reference()
+def _arrays(prefix: str, train, valid, test, profile: str) -> tuple[dict, dict]:
+    ref = reference(profile)
     raw = {f"X_{split}_{prefix}": getattr(ref, f"x_{split}") for split in ("train", "valid", "test")}
     given = dict(zip(raw, (train, valid, test)))
     arrays = {name: as_matrix(given[name], name, raw[name].shape) for name in raw}
@@ -35,9 +37,10 @@ def _require_zero_mean(x, name: str) -> None:
     )
 
 
-def check_scaled(train, valid, test) -> None:
+@hidden_check
+def check_scaled(train, valid, test, *, context: GradingContext) -> None:
     """Values of X_train_scaled in (0, 1), the same scaling for validation and test."""
-    raw, arrays = _arrays("scaled", train, valid, test)
+    raw, arrays = _arrays("scaled", train, valid, test, context.profile)
     x = arrays["X_train_scaled"]
     require(
         x.min() >= -1e-6 and x.max() <= 1 + 1e-6,
@@ -48,16 +51,18 @@ def check_scaled(train, valid, test) -> None:
     require_same_transform(raw, arrays, "X_train_scaled", SAME_TRANSFORM)
 
 
-def check_centered(train, valid, test) -> None:
+@hidden_check
+def check_centered(train, valid, test, *, context: GradingContext) -> None:
     """Mean of X_train_centered is 0 (training mean only), same shift for validation and test."""
-    raw, arrays = _arrays("centered", train, valid, test)
+    raw, arrays = _arrays("centered", train, valid, test, context.profile)
     _require_zero_mean(arrays["X_train_centered"], "X_train_centered")
     require_same_transform(raw, arrays, "X_train_centered", SAME_TRANSFORM)
 
 
-def check_standardized(train, valid, test) -> None:
+@hidden_check
+def check_standardized(train, valid, test, *, context: GradingContext) -> None:
     """X_train_standardized has mean 0 and std 1 (training statistics), same map elsewhere."""
-    raw, arrays = _arrays("standardized", train, valid, test)
+    raw, arrays = _arrays("standardized", train, valid, test, context.profile)
     x = arrays["X_train_standardized"]
     _require_zero_mean(x, "X_train_standardized")
     require(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from autograder.checks.failure import require
+from autograder.judge.registry import hidden_check
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def is_option_number(answer) -> bool:
     return isinstance(answer, numbers.Integral) and not is_true_false(answer)
 
 
+@hidden_check
 def check_quiz(answer, *, assignment: str, question: int) -> None:
     """``answer`` is the right answer of ``question`` of ``assignment``: a bool or an option number (1 to its options)."""
     asked = QUESTIONS[(assignment, question)]

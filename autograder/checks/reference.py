@@ -1,4 +1,4 @@
-"""The grader's own copy of the data, loaded with the grader's profile."""
+"""The grader's own copy of the data, on the profile the grading context names (``context.profile``)."""
 
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ class Reference:
     y_test: np.ndarray
 
 
-def reference(name: str = "fashion_mnist") -> Reference:
-    return _reference(name, course_data.profile())
+def reference(profile: str, name: str = "fashion_mnist") -> Reference:
+    return _reference(name, profile)
 
 
 @lru_cache(maxsize=4)
 def _reference(name: str, profile: str) -> Reference:
-    whole, n_valid = _pool(name, profile), course_data.validation_size()
+    whole, n_valid = _pool(name, profile), course_data.validation_size(profile)
     flat = lambda x: x.reshape(len(x), -1).astype(np.float64)  # noqa: E731
     return Reference(
         x_train=flat(whole.x_train[n_valid:]),
@@ -53,23 +53,23 @@ class Pool:
     test_fingerprints: np.ndarray
 
 
-def pool(name: str = "fashion_mnist") -> Pool:
-    return _pool(name, course_data.profile())
+def pool(profile: str, name: str = "fashion_mnist") -> Pool:
+    return _pool(name, profile)
 
 
 @lru_cache(maxsize=4)
 def _pool(name: str, profile: str) -> Pool:
-    (x_train, y_train), (x_test, y_test) = course_data.load_data(name)
+    (x_train, y_train), (x_test, y_test) = course_data.load_data(name, profile)
     return Pool(x_train, y_train.astype(int), x_test, y_test.astype(int), fingerprints(x_train), fingerprints(x_test))
 
 
-def training_images(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def training_images(rows: np.ndarray, profile: str) -> tuple[np.ndarray, np.ndarray]:
     """The pool's training images (uint8) and labels with these fingerprints, in their order.
 
     Every fingerprint must be one of the pool's training images (a run's
     validation images that did not come from x_train raise KeyError).
     """
-    whole = pool()
+    whole = pool(profile)
     position = _positions(whole.train_fingerprints.tobytes())
     index = np.array([position[fingerprint] for fingerprint in rows.tolist()], dtype=int)
     return whole.x_train[index], whole.y_train[index]

@@ -6,6 +6,7 @@ import keras
 
 from autograder.checks.loaded_evidence import kernel_id, require_model, training_record
 from autograder.checks.failure import require
+from autograder.judge.registry import hidden_check
 from autograder.kernel.architecture import flat_layers
 from autograder.kernel.training_run import TrainingRun
 
@@ -37,6 +38,7 @@ def final_record(model, history) -> TrainingRun:
     return record
 
 
+@hidden_check
 def check_regularized(model, history) -> None:
     record = final_record(model, history)
     require(

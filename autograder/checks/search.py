@@ -29,8 +29,9 @@ from autograder.checks.measured import record_accuracy
 from autograder.checks.reference import pool
 from autograder.checks.regularization import final_record
 from autograder.checks.splits import touches_test_set
-from autograder.checks.thresholds import THRESHOLDS
 from autograder.checks.wording import number
+from autograder.grading_context import GradingContext
+from autograder.judge.registry import hidden_check
 from autograder.kernel.training_run import TrainingRun
 
 TUNERS = {"lr": "tuner_lr", "planificador": "tuner_planificador"}
@@ -289,6 +290,7 @@ def _declared_space(tuner: HandedTuner, search: str) -> dict[str, object]:
     return declared
 
 
+@hidden_check
 def check_search_space(tuner, *, search: str) -> None:
     """The search maximises val_accuracy over the asked space, and every trial trained with values in it.
 
@@ -366,6 +368,7 @@ def _require_reports_agree(tuner: HandedTuner, search: str) -> None:
                     f"{_text(real)}: {MISMATCH}.")
 
 
+@hidden_check
 def check_fresh_trials(tuner, *, search: str) -> None:
     """Every trial trained a model nothing had trained: new weights, not only a new object.
 
@@ -401,10 +404,10 @@ def check_fresh_trials(tuner, *, search: str) -> None:
                 trained.setdefault(fingerprint, run)
 
 
-def _require_holdout(run: TrainingRun, what: str) -> None:
+def _require_holdout(run: TrainingRun, what: str, profile: str) -> None:
     """The run trained on x_train and validated on x_val, as the locked data cell splits them; each fault by name."""
-    require(not touches_test_set(run), f"{what} usa imágenes de test: el test nunca debe guiar el entrenamiento.")
-    fingerprints, n_val = pool().train_fingerprints, course_data.validation_size()
+    require(not touches_test_set(run, profile), f"{what} usa imágenes de test: el test nunca debe guiar el entrenamiento.")
+    fingerprints, n_val = pool(profile).train_fingerprints, course_data.validation_size(profile)
     train, validation = fingerprints[:-n_val], fingerprints[-n_val:]
     require(run.train_rows is not None,
             f"{what} no entrena con el array x_train: pasa x_train e y_train a search, que los pasa a fit.")
@@ -444,7 +447,8 @@ def tuned_values(tuned) -> dict:
     return {"lr": run.learning_rates[0] if run.learning_rates else math.nan, "batch_size": run.batch_size}
 
 
-def check_trial_training(tuner, tuned=None, *, search: str) -> None:
+@hidden_check
+def check_trial_training(tuner, tuned=None, *, search: str, context: GradingContext) -> None:
     """Each trial trained with its own hyperparameters, on the train/validation split, with the asked callbacks,
     and what the tuner reports of its trials (values, scores, best trial) is what its fits recorded.
 
@@ -457,7 +461,7 @@ def check_trial_training(tuner, tuned=None, *, search: str) -> None:
     fixed = None if search == "lr" else tuned_values(tuned)
     for run in _runs(tuner, search):
         values, what = run.trial["values"], f"El {_trial_label(str(run.trial['trial_id']), search)}"
-        _require_holdout(run, what)
+        _require_holdout(run, what, context.profile)
         first_rate = run.learning_rates[0] if run.learning_rates else None
         if fixed is None:
             require(run.batch_size == values.get("batch_size"),
@@ -489,6 +493,7 @@ def _require_scheduler(run: TrainingRun, values: dict, early, what: str) -> None
             f"La paciencia de la terminación temprana {_of(what)} debe ser el doble de la del planificador.")
 
 
+@hidden_check
 def check_lr_reductions(tuner, *, search: str = "planificador") -> None:
     """In every trial the learning rate changed exactly when its ReduceLROnPlateau says it should.
 
@@ -513,27 +518,29 @@ def check_lr_reductions(tuner, *, search: str = "planificador") -> None:
                                "anteriores: solo él debe cambiarla.")
 
 
-def check_best_trial_accuracy(tuner, *, search: str, assignment: str) -> None:
+@hidden_check
+def check_best_trial_accuracy(tuner, *, search: str, assignment: str, context: GradingContext) -> None:
     """The search's best trial (by the scores its fits recorded) reaches the assignment's minimum validation accuracy."""
     accuracy = best_validation_accuracy(tuner, search)
     require(math.isfinite(accuracy), f"Los trials de {TUNERS[search]} no registran '{OBJECTIVE}': valida cada uno con "
                                      "validation_data=(x_val, y_val).")
-    minimum = THRESHOLDS[assignment][course_data.profile()]["valid"]
+    minimum = context.minimum_accuracy("valid", assignment)
     record_accuracy(value=accuracy, split=SPLIT_NAMES["valid"], minimum=minimum, of=f"el mejor trial de {TUNERS[search]}")
     require(accuracy >= minimum,
             f"La exactitud en validación del mejor trial de {TUNERS[search]} ({number(accuracy, 4)}) no llega al "
             f"mínimo exigido ({number(minimum, 4)}).")
 
 
-def check_final_training(model, history, tuned) -> None:
+@hidden_check
+def check_final_training(model, history, tuned, *, context: GradingContext) -> None:
     """The final model trained on x_train_val (train + validation), with the tuned settings, never on test."""
     run = final_record(model, history)
     what = "El entrenamiento final"
     require(
-        not touches_test_set(run),
+        not touches_test_set(run, context.profile),
         f"{what} usa imágenes de test (¿validation_data=(x_test, y_test)?): el test no debe guiar el entrenamiento.",
     )
-    require(run.train_rows is not None and np.array_equal(np.sort(run.train_rows), np.sort(pool().train_fingerprints)),
+    require(run.train_rows is not None and np.array_equal(np.sort(run.train_rows), np.sort(pool(context.profile).train_fingerprints)),
             f"{what} debe usar x_train_val completo (entrenamiento + validación).")
     fixed = tuned_values(tuned)
     require(run.batch_size == fixed["batch_size"],
@@ -542,15 +549,16 @@ def check_final_training(model, history, tuned) -> None:
             f"{what} no empieza con la tasa de aprendizaje ajustada en el ejercicio 1 ({_text(fixed['lr'])}).")
 
 
-def final_test_accuracy(model) -> float:
-    ref = pool()
+def final_test_accuracy(model, profile: str) -> float:
+    ref = pool(profile)
     return model_accuracy(model, ref.x_test / 255.0, ref.y_test)
 
 
-def check_final_accuracy(model, history, *, assignment: str) -> None:
+@hidden_check
+def check_final_accuracy(model, history, *, assignment: str, context: GradingContext) -> None:
     """The final model reaches the assignment's minimum test accuracy for this profile."""
     final_record(model, history)
-    require_minimum(final_test_accuracy(model), split="test", assignment=assignment)
+    require_minimum(final_test_accuracy(model, context.profile), split="test", assignment=assignment, context=context)
 
 
 RESULT_ROWS = {"lr_batch_size": ("val", "modelo_val"), "planificador": ("val", "modelo_val"), "final": ("test",)}
@@ -561,7 +569,8 @@ def _reported_best_score(tuner: HandedTuner):
     return reported.get(best[0], {}).get("score") if best else None
 
 
-def check_results_table(results, tuner_lr, tuner_planificador, model) -> None:
+@hidden_check
+def check_results_table(results, tuner_lr, tuner_planificador, model, *, context: GradingContext) -> None:
     """``resultados`` holds the searches' best validation accuracies and the final model's test accuracy.
 
     A search's ``val`` is its best trial's score, as its fits recorded it: with
@@ -585,13 +594,13 @@ def check_results_table(results, tuner_lr, tuner_planificador, model) -> None:
             raise CheckFailed(f"resultados['{row}']['val'] ({number(given, 4)}) no es la exactitud en validación del "
                               f"mejor trial de {TUNERS[search]} ({number(recorded, 4)}, su score).")
         require(0 <= results[row]["modelo_val"] <= 1, f"resultados['{row}']['modelo_val'] debe ser una exactitud (entre 0 y 1).")
-    require(math.isclose(results["final"]["test"], final_test_accuracy(model), abs_tol=0.003),
+    require(math.isclose(results["final"]["test"], final_test_accuracy(model, context.profile), abs_tol=0.003),
             "resultados['final']['test'] no es la exactitud en test de final_model.")
 
 
-def search_accuracies(namespace: dict) -> dict[str, float]:
+def search_accuracies(namespace: dict, profile: str) -> dict[str, float]:
     """p3's measure for calibration: the worse search's best validation accuracy, and the final test accuracy."""
     return {
         "valid": min(best_validation_accuracy(namespace[name], search) for search, name in TUNERS.items()),
-        "test": final_test_accuracy(namespace["final_model"]),
+        "test": final_test_accuracy(namespace["final_model"], profile),
     }

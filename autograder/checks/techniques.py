@@ -17,6 +17,8 @@ from autograder.checks.evaluation import require_holdout_validation, run_of
 from autograder.checks.loaded_evidence import require_model
 from autograder.checks.failure import require
 from autograder.checks.wording import number
+from autograder.grading_context import GradingContext
+from autograder.judge.registry import hidden_check
 from autograder.kernel.architecture import flat_layers, summarize_dense_layers
 from autograder.kernel.training_run import TrainingRun
 
@@ -143,13 +145,14 @@ def _differences(base_model, base: TrainingRun, model, record: TrainingRun) -> s
     return next((what for same, what in checks if not same), None)
 
 
-def check_variant(base_model, base_history, model, history, *, variant: str) -> None:
+@hidden_check
+def check_variant(base_model, base_history, model, history, *, variant: str, context: GradingContext) -> None:
     """``modelo_<variant>`` is the base network plus the variant's technique, trained like the base one."""
     spec, model_name, history_name = VARIANTS[variant], f"modelo_{variant}", f"historia_{variant}"
     base = run_of(base_model, base_history, "modelo_base", "historia_base")
     record = run_of(model, history, model_name, history_name)
     model = require_model(model, model_name)
-    require_holdout_validation(record, history_name)
+    require_holdout_validation(record, history_name, context.profile)
     require(record.previous_fits == 0 and record.optimizer_steps_at_start == 0 and not record.shared_variables_with,
             f"{model_name} debe ser un modelo nuevo, sin entrenar antes.")
     require(_has_technique(model, spec), f"{model_name} debe tener {spec.requirement}.{_default_factor_hint(model)}")

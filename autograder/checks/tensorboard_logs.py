@@ -29,6 +29,8 @@ from autograder.checks.failure import CheckFailed, require
 from autograder.checks.wording import number
 from autograder.checks.reference import pool
 from autograder.checks.splits import touches_test_set
+from autograder.grading_context import GradingContext
+from autograder.judge.registry import hidden_check
 from autograder.kernel.fingerprints import rows_digest
 from autograder.kernel.training_run import EventLog, TrainingRun
 
@@ -43,6 +45,7 @@ def _scalars_match(series: Series | None, values: list[float]) -> bool:
         for epoch, value in enumerate(values))
 
 
+@hidden_check
 def check_tensorboard_run(history, *, history_name: str = "historia_tb") -> None:
     """The run's TensorBoard callback logged, inside the notebook's folder, every epoch's scalars and histograms."""
     record = training_record(history, history_name)
@@ -110,10 +113,10 @@ def _declared_domains(runs: dict) -> dict[str, list]:
     return {}
 
 
-def _matching_run(logged: dict[str, float], used: set[int]) -> TrainingRun | None:
+def _matching_run(logged: dict[str, float], used: set[int], profile: str) -> TrainingRun | None:
     """A training whose record shows, at some epoch, exactly the validation figures ``logged``."""
     for index, record in enumerate(recorded_runs()):
-        if index in used or record.validation_rows is None or touches_test_set(record):
+        if index in used or record.validation_rows is None or touches_test_set(record, profile):
             continue
         history, count = record.history, len(record.validation_rows)
         for loss, accuracy in zip(history.get("val_loss", []), history.get("val_accuracy", [])):
@@ -152,11 +155,11 @@ def _logged_figures(tags: dict, count: int) -> list[dict[str, float]] | None:
     return [{tag: written[tag][i] for tag in METRICS} for i in range(count)]
 
 
-def _test_figure_logged(runs: dict, grid: list[GridRun]) -> str | None:
+def _test_figure_logged(runs: dict, grid: list[GridRun], profile: str) -> str | None:
     """A sentence when a combination's folder logs, besides its validation figures, a figure that its model's
     ``evaluate`` on the test set returned, or the accuracy of its ``predict`` on the test set with the grader's
     labels (the "Ojo" of exercise 7); None otherwise."""
-    ref = pool()
+    ref = pool(profile)
     test_digest = rows_digest(ref.test_fingerprints)
     for run in grid:
         on_test = [evaluation for evaluation in recorded_evaluations()
@@ -176,7 +179,7 @@ def _test_figure_logged(runs: dict, grid: list[GridRun]) -> str | None:
     return None
 
 
-def read_grid(events: EventLog) -> Grid:
+def read_grid(events: EventLog, profile: str) -> Grid:
     """The grid's combinations, each matched with its training; a check failure when there is nothing to judge a
     choice on (no hyperparameters, or figures that are no training's validation figures)."""
     require(isinstance(events, EventLog) and events.inside and events.files,
@@ -193,7 +196,7 @@ def read_grid(events: EventLog) -> Grid:
                 f"La ejecución de HParams {combination(combinations[0])} debe registrar val_loss y val_accuracy "
                 "(tf.summary.scalar), una vez por combinación.")
         for hparams, logged in zip(combinations, figures):
-            record = _matching_run(logged, used)
+            record = _matching_run(logged, used, profile)
             require(record is not None,
                     f"Lo registrado para {combination(hparams)} no es la validación de ningún entrenamiento del "
                     "cuaderno: registra val_loss y val_accuracy con x_val, nunca con el test.")
@@ -204,7 +207,7 @@ def read_grid(events: EventLog) -> Grid:
         problem = (f"La rejilla registra {shared[1]} combinaciones en una sola ejecución de HParams ({where}): "
                    "HParams compara ejecuciones, así que cada combinación necesita su propio registro, en una "
                    "subcarpeta de HPARAMS_DIR (un tf.summary.create_file_writer para cada una).")
-    problem = problem or _test_figure_logged(runs, grid) or _incomplete(grid, _declared_domains(runs))
+    problem = problem or _test_figure_logged(runs, grid, profile) or _incomplete(grid, _declared_domains(runs))
     return Grid(grid, problem)
 
 
@@ -222,17 +225,18 @@ def _incomplete(grid: list[GridRun], declared: dict[str, list]) -> str | None:
     return None
 
 
-def grid_runs(events: EventLog) -> list[GridRun]:
+def grid_runs(events: EventLog, profile: str) -> list[GridRun]:
     """The grid's runs, each matched with its training, after checking the grid is complete."""
-    grid = read_grid(events)
+    grid = read_grid(events, profile)
     require(grid.problem is None, grid.problem or "")
     return grid.runs
 
 
-def check_hparams_grid(events) -> None:
+@hidden_check
+def check_hparams_grid(events, *, context: GradingContext) -> None:
     """Every combination of the grid ran once in a run of its own, logging its hyperparameters and its own
     validation figures, and no test figure."""
-    grid_runs(events)
+    grid_runs(events, context.profile)
 
 
 def _same_values(given: dict, hparams: dict) -> bool:
@@ -241,14 +245,15 @@ def _same_values(given: dict, hparams: dict) -> bool:
         else given[name] == value for name, value in hparams.items())
 
 
-def check_best_combination(events, best, model, test_accuracy) -> None:
+@hidden_check
+def check_best_combination(events, best, model, test_accuracy, *, context: GradingContext) -> None:
     """``best`` is the combination with the highest validation accuracy among those the grid logged, ``model`` its
     trained model and ``test_accuracy`` that model's accuracy on the test set.
 
     Judged on its own: a grid that fails its own item (logged in one run, incomplete, with a test figure beside the
     validation ones) still shows which combination won on validation."""
     try:
-        grid = read_grid(events).runs
+        grid = read_grid(events, context.profile).runs
     except CheckFailed as failure:
         raise CheckFailed("No se puede comprobar mejor_combinacion sin una rejilla con cifras de validación: "
                           f"{failure}") from None
@@ -259,7 +264,7 @@ def check_best_combination(events, best, model, test_accuracy) -> None:
             f"{combination(winners[0].hparams)}, con {number(round(top, 4))}.")
     require(any(kernel_id(model) == run.record.model_id for run in winners if _same_values(best, run.hparams)),
             "mejor_modelo debe ser el modelo entrenado con mejor_combinacion en la rejilla.")
-    ref = pool()
+    ref = pool(context.profile)
     accuracy = model_accuracy(model, ref.x_test / 255.0, ref.y_test, "mejor_modelo")
     require(isinstance(test_accuracy, (int, float)) and abs(float(test_accuracy) - accuracy) <= 1.5 / len(ref.y_test),
             f"test_mejor no es la exactitud de mejor_modelo en el conjunto de test ({number(round(accuracy, 4))}).")

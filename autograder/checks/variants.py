@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from autograder.checks.failure import require
 from autograder.checks.loaded_evidence import training_record
+from autograder.judge.registry import hidden_check
 from autograder.kernel.training_run import TrainingRun
 
 ACTIVATIONS = ("sigmoid", "relu", "selu", "leaky_relu")
@@ -30,6 +31,7 @@ def _records(histories, expected_keys, dict_name: str) -> dict[str, TrainingRun]
     return {key: training_record(histories[key], key) for key in expected_keys}
 
 
+@hidden_check
 def check_activations(histories) -> None:
     """The same deep network (≥ 4 Dense layers) with each activation on all its hidden layers."""
     records = _records(histories, ACTIVATIONS, "histories_activation")
@@ -67,6 +69,7 @@ INITIALIZER_NAMES = {
 }
 
 
+@hidden_check
 def check_initializers(histories) -> None:
     """Every Dense kernel starts as its run asks: all zeros, normal random values, glorot uniform."""
     records = _records(histories, INITIALIZERS, "histories_init")
@@ -79,6 +82,7 @@ def check_initializers(histories) -> None:
         )
 
 
+@hidden_check
 def check_optimizers(histories) -> None:
     """Each run trains with its optimizer: SGD, RMSprop, Adagrad and Adam."""
     records = _records(histories, OPTIMIZERS, "histories_optimizer")

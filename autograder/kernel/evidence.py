@@ -11,7 +11,7 @@ Nothing is judged here. What is handed over, each piece once, in a folder of its
   again, and a keras_tuner tuner becomes a plain snapshot of its search.
 
 A separate process, which the student's code never touched, loads it all and
-judges after the notebook has run (``autograder.checks.verdict_server``).
+judges after the notebook has run (``autograder.judge.server``).
 
 What the student's code could do against it, and what stops it:
 

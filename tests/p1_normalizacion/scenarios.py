@@ -92,6 +92,17 @@ final_model, final_history = train_model(X_train_scaled, y_train, X_valid_final,
 """,
         },
     ),
+    # The final model trained with EarlyStopping alone: task 4.1 asks for both callbacks.
+    "final_sin_reduce_lr": Scenario(
+        lost=frozenset({"test_early_stopping"}),
+        says="final_model no se entrenó con reduce_lr",
+        patches={"modelo_final": """
+early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)
+X_valid_final, X_test_final = X_valid_standardized, X_test_standardized
+final_model, final_history = train_model(X_train_standardized, y_train, X_valid_final, y_valid,
+                                         epochs=60, callbacks=[early_stopping])
+"""},
+    ),
     "bajo_umbral": Scenario(
         lost=frozenset({"test_exactitud_validacion", "test_exactitud_test"}),
         patches={"modelo_final": """

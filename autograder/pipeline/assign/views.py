@@ -37,6 +37,7 @@ def build_solution(*, root: Path, assignment: str, profile: str = "completo") ->
     with tempfile.TemporaryDirectory() as scratch, kernel_environment(profile):
         config = load_config(root)
         config.CourseDirectory.solution_directory = str(Path(scratch) / "solutions")
+        config.Judging.profile = profile  # the judge's; the kernel gets it from kernel_environment
         result = run_nbgrader(config, GenerateSolution, assignment=assignment, force=True)
         require_success(result, f"ejecutar la solución de {assignment}")
         target = root / "solutions" / f"{assignment}.ipynb"

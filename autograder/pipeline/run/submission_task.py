@@ -48,6 +48,7 @@ def grade_submission(
         private.write_bytes(gradebook)
         config = load_config(Path(root))
         config.CourseDirectory.db_url = f"sqlite:///{private}"
+        config.Judging.profile = profile  # the judge's; the kernel gets it from kernel_environment
         with open_gradebook(config) as opened:
             add_student_record(gradebook=opened, assignment=assignment, record=record)
         result = run_nbgrader(config, Autograde, assignment=assignment, student=student, force=True, create_student=True)

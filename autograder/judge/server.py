@@ -1,6 +1,6 @@
 """Verdicts of the hidden checks, computed in a process the student's code never touched.
 
-``python -m autograder.checks.verdict_server`` imports the checks (and
+``python -m autograder.judge.server`` imports the checks (and
 Keras) once, then judges one request per line of its standard input, each in a
 fork of itself, so that a notebook's verdicts cost a fork, not a Python and
 TensorFlow start-up. A request names an evidence folder, a plan (JSON, one entry
@@ -19,29 +19,14 @@ import sys
 from pathlib import Path
 
 from autograder import course_data
-from autograder.checks import (accuracy, callbacks, evaluation, measured, measures, models, normalization, quiz,
-                               reference, regularization, search, splits, techniques, tensorboard_logs, variants)
-from autograder.checks.loaded_evidence import load_call
+from autograder.checks import measured, reference
 from autograder.checks.failure import CheckFailed
+from autograder.checks.loaded_evidence import load_call
+from autograder.grading_context import GradingContext
+from autograder.judge.registry import registered_checks, run_check
+from autograder.judge.request import JudgeRequest
 
-CHECKS = {
-    function.__name__: function
-    for function in (
-        normalization.check_scaled, normalization.check_centered, normalization.check_standardized,
-        models.check_fresh_models, models.check_fresh_builder, models.check_fresh_runs,
-        callbacks.check_reduce_lr_config, callbacks.check_reduce_lr_behaviour, callbacks.check_early_stopping,
-        accuracy.check_accuracy, accuracy.check_final_net_accuracy, measures.notebook_accuracies,
-        variants.check_activations, variants.check_initializers, variants.check_optimizers,
-        splits.check_validation_splits, regularization.check_regularized,
-        search.check_fresh_trials, search.check_search_space, search.check_trial_training, search.check_lr_reductions,
-        search.check_best_trial_accuracy, search.check_final_training, search.check_final_accuracy,
-        search.check_results_table,
-        evaluation.check_evaluation, evaluation.check_best_epoch, evaluation.check_retrained,
-        evaluation.check_regularized_accuracy, techniques.check_variant,
-        tensorboard_logs.check_tensorboard_run, tensorboard_logs.check_hparams_grid,
-        tensorboard_logs.check_best_combination, quiz.check_quiz,
-    )
-}
+CHECKS = registered_checks()
 
 NOTHING_HANDED_OVER = (
     "El corrector no recibió lo que esta comprobación necesita: la celda no llegó a entregar sus datos "
@@ -49,15 +34,15 @@ NOTHING_HANDED_OVER = (
 )
 
 
-def judge(evidence: Path, plan: list[dict]) -> dict[str, dict]:
+def judge(evidence: Path, plan: list[dict], context: GradingContext) -> dict[str, dict]:
     """``{cell: {"reason": str | None, "values": [...], "measured": [...]}}`` for every cell of the plan.
 
     ``measured``: the figures the cell's checks recorded on the way (``autograder.checks.measured``).
     """
-    return {cell["cell"]: {**_judge_cell(evidence, cell), "measured": measured.take()} for cell in plan}
+    return {cell["cell"]: {**_judge_cell(evidence, cell, context), "measured": measured.take()} for cell in plan}
 
 
-def _judge_cell(evidence: Path, cell: dict) -> dict:
+def _judge_cell(evidence: Path, cell: dict, context: GradingContext) -> dict:
     calls = sorted(evidence.glob(f"{cell['key']}-*"))
     values = []
     if len(calls) != len(cell["calls"]):
@@ -71,7 +56,7 @@ def _judge_cell(evidence: Path, cell: dict) -> dict:
                 if int(position) < len(args):
                     args[int(position)] = literal
             kwargs.update(expected["kwargs"])
-            values.append(CHECKS[check](*args, **kwargs))
+            values.append(run_check(CHECKS[check], args, kwargs, context))
         except CheckFailed as failure:
             return {"reason": str(failure), "values": values}
         except Exception as error:
@@ -91,11 +76,12 @@ def _same_arguments(args: list, kwargs: dict, expected: dict) -> bool:
 def serve(requests=sys.stdin, replies=sys.stdout) -> None:
     """Judge each request line in a fork: reply ``{"pid": ...}`` when it starts, ``{"status": ...}`` when it ends.
 
-    The grader's reference data is loaded first, once, so that every fork inherits it.
+    The grader's reference data of each profile is loaded here, once, before the
+    first fork that needs it, so that every later fork inherits it.
     """
-    _load_reference()
     for line in requests:
-        request = json.loads(line)
+        request = JudgeRequest.from_line(line)
+        load_reference(request.context.profile)
         replies.flush()
         pid = os.fork()
         if pid == 0:
@@ -105,21 +91,19 @@ def serve(requests=sys.stdin, replies=sys.stdout) -> None:
         print(json.dumps({"status": os.waitstatus_to_exitcode(status)}), file=replies, flush=True)
 
 
-def _load_reference() -> None:
-    """The reference data of this process's profile; a fork that needs it and finds none says why."""
+def load_reference(profile: str) -> None:
+    """The reference data of ``profile``, kept for the forks; a fork that needs it and finds none says why."""
     try:
-        reference.reference()
+        reference.reference(profile)
     except course_data.DataUnavailableError:  # each check that needs the data fails with its own reason
         pass
 
 
-def _judge_request(request: dict) -> int:
+def _judge_request(request: JudgeRequest) -> int:
     try:
-        os.environ.clear()
-        os.environ.update(request["environment"])  # the grader's, as it is now (the data profile)
-        plan = json.loads(Path(request["plan"]).read_text(encoding="utf-8"))
-        verdicts = judge(Path(request["evidence"]), plan)
-        Path(request["out"]).write_text(json.dumps(verdicts), encoding="utf-8")
+        plan = json.loads(Path(request.plan).read_text(encoding="utf-8"))
+        verdicts = judge(Path(request.evidence), plan, request.context)
+        Path(request.out).write_text(json.dumps(verdicts), encoding="utf-8")
         return 0
     except BaseException:
         return 1
@@ -129,4 +113,6 @@ if __name__ == "__main__":
     # Replies go through their own copy of stdout; anything else printed (Keras progress bars) goes to stderr.
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    for profile in sys.argv[1:]:  # the profiles the grader expects: their data loads while its notebook runs
+        load_reference(profile)
     serve(replies=replies)
