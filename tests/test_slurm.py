@@ -121,7 +121,7 @@ def test_a_failure_or_ctrl_c_cancels_the_jobs(slurm_node, tmp_path):  # noqa: F8
     """When grading stops with an error or Ctrl+C while the Slurm workers run, are their jobs cancelled?"""
     config = load_config(slurm_course(tmp_path / "curso"))
     for stop in (KeyboardInterrupt, RuntimeError):
-        with pytest.raises(stop), dask_client(slurm=1, config=config) as client:
+        with pytest.raises(stop), dask_client(slurm=1, config=config, output_log=tmp_path / "salida.log") as client:
             assert len(client.nthreads()) == 1
             assert [state for _, _, state in slurm_node.jobs()] == ["RUNNING"]
             raise stop()
@@ -133,7 +133,7 @@ def test_a_job_slurm_refuses_stops_the_run_before_queueing(slurm_node, tmp_path)
     config = load_config(slurm_course(tmp_path / "curso"))
     config.Slurm.partition = "no_existe"
     with pytest.raises(CourseError, match=r"Slurm no acepta los trabajos .*invalid partition"):
-        with dask_client(slurm=1, config=config):
+        with dask_client(slurm=1, config=config, output_log=tmp_path / "salida.log"):
             pass
     assert slurm_node.jobs() == []
 

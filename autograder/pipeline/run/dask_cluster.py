@@ -96,7 +96,7 @@ def dask_client(
 
     ``config``: the course's ``nbgrader_config.py`` (``c.Slurm.*``, ``c.Gpu.*``).
     ``output_log``: the file where every worker's (and its kernels') output goes; the Slurm jobs' own output
-    goes to a ``slurm/`` folder beside it.
+    goes to a ``slurm/`` folder beside it (without ``output_log``, to Slurm's default: the current folder).
     """
     check_cluster_options(workers=workers, scheduler=scheduler, slurm=slurm)
     gpu = gpu_settings(config)
