@@ -23,6 +23,7 @@ from tests.sandbox_kernels import config, course, printed, run  # noqa: F401 (fi
 def gpu_config(**settings) -> Config:
     config = Config()
     config.Gpu.enabled = True
+    config.Sandbox.memory_mb = None
     for name, value in settings.items():
         setattr(config.Gpu, name, value)
     return config
@@ -105,7 +106,7 @@ def test_without_a_gpu_nothing_changes():
 def test_gpu_tasks_on_a_cluster_without_gpu_workers_stop_the_run():
     """With c.Gpu.enabled on a cluster whose workers declare no GPU, does the run stop in Spanish instead of
     leaving every task waiting for a GPU forever?"""
-    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster:
         with pytest.raises(CourseError, match="ningún trabajador de Dask declara una GPU"):
             with dask_client(scheduler=cluster.scheduler_address, config=gpu_config()):
                 pass
@@ -125,3 +126,13 @@ def test_each_slurm_job_asks_slurm_for_a_gpu_and_declares_it_to_dask():
         assert (f'export {DEVICE_ENV}="${{CUDA_VISIBLE_DEVICES:-}}"' in script) is gpu
         assert "export TF_ENABLE_ONEDNN_OPTS=" in script and "#SBATCH --cpus-per-task=1" in script
         assert "--nthreads 1" in script
+
+
+def test_a_gpu_course_that_caps_the_kernels_memory_is_refused():
+    """With c.Gpu.enabled and c.Sandbox.memory_mb still set, does the run stop in Spanish before any worker starts
+    (CUDA cannot start under that limit)?"""
+    config = gpu_config()
+    config.Sandbox.memory_mb = 8192
+    with pytest.raises(CourseError, match="pon c.Sandbox.memory_mb = None"):
+        with dask_client(workers=1, config=config):
+            pass

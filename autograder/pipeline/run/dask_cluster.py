@@ -23,7 +23,8 @@ from distributed.utils import silence_logging_cmgr
 from traitlets.config import Config
 
 from autograder.pipeline.course import CourseError
-from autograder.pipeline.run.gpu_workers import GpuDevice, RESOURCE, gpu_settings, workers_without_gpu
+from autograder.pipeline.run.gpu_workers import (GpuDevice, RESOURCE, check_gpu_settings, gpu_settings,
+                                                 workers_without_gpu)
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # autograder/
 MEMORY_PER_WORKER = 3 * 2**30  # a kernel training on the full data set, and nbgrader around it
@@ -99,6 +100,7 @@ def dask_client(
     goes to a ``slurm/`` folder beside it (without ``output_log``, to Slurm's default: the current folder).
     """
     check_cluster_options(workers=workers, scheduler=scheduler, slurm=slurm)
+    check_gpu_settings(config)
     gpu = gpu_settings(config)
     with contextlib.ExitStack() as stack:
         stack.enter_context(_quiet_dask())

@@ -13,6 +13,7 @@ from distributed import WorkerPlugin
 from traitlets import Bool, List, Unicode
 from traitlets.config import Config, Configurable
 
+from autograder.pipeline.course import CourseError
 from autograder.sandbox.gpu import DEVICE_ENV
 
 RESOURCE = "GPU"  # the Dask worker resource a GPU worker declares, one per worker
@@ -45,6 +46,16 @@ class Gpu(Configurable):
 
 def gpu_settings(config: Config | None) -> Gpu:
     return Gpu(config=config or Config())
+
+
+def check_gpu_settings(config: Config | None) -> None:
+    """A GPU course must not cap the kernel's virtual memory: CUDA reserves far more address space than it uses."""
+    from autograder.sandbox.settings import Sandbox
+
+    memory = Sandbox(config=config or Config()).memory_mb
+    if gpu_settings(config).enabled and memory is not None:
+        raise CourseError(f"Con c.Gpu.enabled = True pon c.Sandbox.memory_mb = None: CUDA reserva mucha más memoria "
+                          f"virtual que los {memory} MB del límite, y TensorFlow no podría usar la GPU.")
 
 
 def task_resources(config: Config | None) -> dict[str, int] | None:

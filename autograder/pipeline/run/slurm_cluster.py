@@ -88,7 +88,7 @@ def slurm_cluster_options(*, settings: Slurm, config: Config | None, log_directo
         worker_extra_args=gpu["worker_extra_args"],
         interface=settings.interface,
         log_directory=str(log_directory) if log_directory else None,
-        scheduler_options={"dashboard_address": None},
+        scheduler_options={"dashboard_address": ":0"},  # no fixed port: another grader may hold 8787
     )
 
 
