@@ -14,7 +14,7 @@ from traitlets.config import Config
 from autograder.pipeline.course import CourseError
 from autograder.pipeline.run.dask_cluster import dask_client, run_each
 from autograder.pipeline.run.gpu_workers import RESOURCE, task_resources
-from autograder.pipeline.run.slurm_cluster import slurm_cluster_options, slurm_settings
+from autograder.pipeline.run.slurm_cluster import slurm_cluster_class, slurm_cluster_options, slurm_settings
 from autograder.sandbox.gpu import DEVICE_ENV, gpu_device_files, kernel_gpu_environment
 from autograder.sandbox.settings import THREAD_VARIABLES
 from tests.sandbox_kernels import config, course, printed, run  # noqa: F401 (fixtures)
@@ -115,8 +115,7 @@ def test_gpu_tasks_on_a_cluster_without_gpu_workers_stop_the_run():
 def test_each_slurm_job_asks_slurm_for_a_gpu_and_declares_it_to_dask():
     """With c.Gpu.enabled, does each Slurm job script ask for a GPU (--gres), start its worker with a GPU resource
     and hand Slurm's device to the worker; and without it, none of that?"""
-    from dask_jobqueue import SLURMCluster
-
+    SLURMCluster = slurm_cluster_class()
     for config, gpu in ((gpu_config(slurm_gres="gpu:a100:1"), True), (Config(), False)):
         options = slurm_cluster_options(settings=slurm_settings(config), config=config, log_directory=None)
         with SLURMCluster(**options) as cluster:

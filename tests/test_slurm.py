@@ -4,6 +4,9 @@ really ran and were released, the sandbox held inside them."""
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,15 +120,35 @@ def test_the_sandbox_holds_inside_a_slurm_job(graded_twice):
     assert reports["slurm"] == reports["local"]
 
 
-def test_a_failure_or_ctrl_c_cancels_the_jobs(slurm_node, tmp_path):  # noqa: F811 (fixture)
-    """When grading stops with an error or Ctrl+C while the Slurm workers run, are their jobs cancelled?"""
+def test_a_failure_cancels_the_jobs(slurm_node, tmp_path):  # noqa: F811 (fixture)
+    """When grading stops with an error while the Slurm workers run, are their jobs cancelled?"""
     config = load_config(slurm_course(tmp_path / "curso"))
-    for stop in (KeyboardInterrupt, RuntimeError):
-        with pytest.raises(stop), dask_client(slurm=1, config=config, output_log=tmp_path / "salida.log") as client:
-            assert len(client.nthreads()) == 1
-            assert [state for _, _, state in slurm_node.jobs()] == ["RUNNING"]
-            raise stop()
-        assert slurm_node.wait_for_empty_queue() == []
+    with pytest.raises(RuntimeError), dask_client(slurm=1, config=config, output_log=tmp_path / "salida.log") as client:
+        assert len(client.nthreads()) == 1
+        assert [state for _, _, state in slurm_node.jobs()] == ["RUNNING"]
+        raise RuntimeError("fallo a mitad de la tanda")
+    assert slurm_node.wait_for_empty_queue() == []
+
+
+def test_ctrl_c_on_the_command_cancels_the_jobs(slurm_node, tmp_path):  # noqa: F811 (fixture)
+    """Does Ctrl+C on `autograder corregir --slurm 1` while its Slurm worker grades end the command with its
+    Spanish message and status 130, leaving no job in the queue? (dask-jobqueue, once imported, would make Ctrl+C
+    exit with status 0.)"""
+    course = slurm_course(tmp_path / "curso")
+    submit(course, ASSIGNMENT, "ana", SUBMISSIONS["ana"])
+    command = [sys.executable, "-m", "autograder.cli", "--curso", str(course), "corregir", ASSIGNMENT,
+               "--perfil", "rapido", "--slurm", "1"]
+    grader = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    output_log, deadline = course / "logs" / ASSIGNMENT / WORKER_OUTPUT_LOG, time.monotonic() + 180
+    while not (output_log.exists() and "trabajo de Slurm" in output_log.read_text(errors="replace")):
+        assert grader.poll() is None and time.monotonic() < deadline, grader.communicate()
+        time.sleep(0.5)  # until the worker, a Slurm job, has joined and grading starts
+    assert [state for _, _, state in slurm_node.jobs()] == ["RUNNING"]
+    grader.send_signal(signal.SIGINT)
+    _, errors = grader.communicate(timeout=120)
+    assert grader.returncode == 130, errors
+    assert "Interrumpido: lo ya corregido queda guardado en el gradebook." in errors
+    assert slurm_node.wait_for_empty_queue() == []
 
 
 def test_a_job_slurm_refuses_stops_the_run_before_queueing(slurm_node, tmp_path):  # noqa: F811 (fixture)

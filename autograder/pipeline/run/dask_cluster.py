@@ -73,10 +73,13 @@ def _keep_kit_messages() -> None:
     nbgrader, nbclient and the kit's kernel manager log through traitlets' logger, which in a worker has no
     handler: only warnings would reach standard error, through Python's last resort.
     """
+    logger = logging.getLogger("traitlets")
+    for earlier in [h for h in logger.handlers if h.get_name() == OutputToLog.name]:  # a worker of an earlier batch
+        logger.removeHandler(earlier)
     handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(OutputToLog.name)
     handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
     handler.addFilter(lambda record: record.levelno >= logging.WARNING or record.pathname.startswith(_PACKAGE))
-    logger = logging.getLogger("traitlets")
     logger.addHandler(handler)
     logger.setLevel(min(logger.getEffectiveLevel(), logging.INFO))
 
@@ -168,12 +171,19 @@ def run_each(
     No more jobs are handed to the cluster than it has threads, so a worker
     holds only the job it runs: when a worker dies, no other job dies with it.
     A job that raised, or whose worker died, yields its exception instead of a result.
-    ``resources``: what each job needs of its worker (Dask resources, e.g. ``{"GPU": 1}``).
+    ``resources``: what each job needs of its worker (Dask resources, e.g. ``{"GPU": 1}``); then only the
+    workers that have them count.
     """
     waiting, keys, running = collections.deque(jobs.items()), {}, as_completed()
 
+    def capacity() -> int:
+        if not resources:
+            return sum(client.nthreads().values())
+        declared = client.run_on_scheduler(_declared_resources)
+        return sum(all(has.get(name, 0) >= need for name, need in resources.items()) for has in declared.values())
+
     def hand_out() -> None:
-        while waiting and len(keys) < max(1, sum(client.nthreads().values())):
+        while waiting and len(keys) < max(1, capacity()):
             key, kwargs = waiting.popleft()
             future = client.submit(function, pure=False, resources=resources, **kwargs)
             keys[future] = key

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from traitlets import Integer, List, Unicode
@@ -97,11 +99,7 @@ def slurm_cluster(*, jobs: int, config: Config | None = None, log_directory: Pat
     """A ``SLURMCluster`` asked for ``jobs`` jobs; every job is cancelled on the way out."""
     if jobs < 1:
         raise CourseError("Con --slurm hace falta al menos un trabajo.")
-    try:
-        from dask_jobqueue import SLURMCluster
-    except ImportError as error:
-        raise CourseError("Para corregir con --slurm hace falta dask-jobqueue en el entorno del curso: "
-                          ".venv/bin/pip install -e \".[slurm]\".") from error
+    SLURMCluster = slurm_cluster_class()
     if not shutil.which("sbatch"):
         raise CourseError("No se encuentra la orden sbatch: --slurm corrige desde una máquina que envía trabajos "
                           "a Slurm (un nodo de acceso del clúster).")
@@ -115,6 +113,24 @@ def slurm_cluster(*, jobs: int, config: Config | None = None, log_directory: Pat
         yield cluster
     finally:
         cluster.close()
+
+
+def slurm_cluster_class():
+    """dask-jobqueue's ``SLURMCluster``, imported without letting it take Ctrl+C over.
+
+    Importing dask-jobqueue 0.9 makes SIGINT call ``sys.exit()`` (its ``runner`` module does so for its own
+    processes): Ctrl+C would end the grader with status 0 and without its Spanish message.
+    """
+    on_ctrl_c = signal.getsignal(signal.SIGINT)
+    try:
+        from dask_jobqueue import SLURMCluster
+    except ImportError as error:
+        raise CourseError("Para corregir con --slurm hace falta dask-jobqueue en el entorno del curso: "
+                          ".venv/bin/pip install -e \".[slurm]\".") from error
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, on_ctrl_c)
+    return SLURMCluster
 
 
 def _test_submission(script: str) -> None:
