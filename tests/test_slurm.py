@@ -151,6 +151,26 @@ def test_ctrl_c_on_the_command_cancels_the_jobs(slurm_node, tmp_path):  # noqa: 
     assert slurm_node.wait_for_empty_queue() == []
 
 
+KILLED_GRADER = """
+import os, signal, sys
+from autograder.pipeline.course import load_config
+from autograder.pipeline.run.dask_cluster import dask_client
+
+with dask_client(slurm=2, config=load_config(sys.argv[1]), output_log=sys.argv[2]) as client:
+    print(len(client.nthreads()), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_jobs_end_by_themselves_when_the_grader_is_killed(slurm_node, tmp_path):  # noqa: F811 (fixture)
+    """After kill -9 of the grader while its two Slurm workers run, do their jobs leave the queue by themselves?"""
+    course = slurm_course(tmp_path / "curso")
+    killed = subprocess.run([sys.executable, "-c", KILLED_GRADER, str(course), str(tmp_path / "salida.log")],
+                            capture_output=True, text=True, timeout=300)
+    assert (killed.returncode, killed.stdout.strip()) == (-signal.SIGKILL, "2"), killed.stderr
+    assert slurm_node.wait_for_empty_queue(timeout=90) == []
+
+
 def test_a_job_slurm_refuses_stops_the_run_before_queueing(slurm_node, tmp_path):  # noqa: F811 (fixture)
     """Does a partition Slurm does not have stop the run with Slurm's own reason, in Spanish, with nothing queued?"""
     config = load_config(slurm_course(tmp_path / "curso"))

@@ -3,7 +3,7 @@
 The scheduler runs in the grading process; the jobs reach it over the network
 and are cancelled when grading ends, whatever ends it (the end of the batch,
 an error, Ctrl+C). If the grading process is killed outright, each worker
-loses its scheduler and ends its job after ``death-timeout`` (60 s).
+loses its scheduler and closes, which ends its job (within seconds here).
 """
 
 from __future__ import annotations
