@@ -17,6 +17,7 @@ import sys
 import warnings
 from typing import Callable, Iterator
 
+import dask
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 from distributed.utils import silence_logging_cmgr
 
@@ -113,9 +114,12 @@ def dask_client(
             except OSError as error:
                 raise CourseError(f"No se pudo conectar con el planificador de Dask en {scheduler}: {error}") from error
         elif slurm:
-            from autograder.pipeline.run.slurm_cluster import slurm_cluster, wait_for_workers
+            from autograder.pipeline.run.slurm_cluster import slurm_cluster, slurm_settings, wait_for_workers
 
             log_directory = os.path.join(os.path.dirname(output_log), "slurm") if output_log else None
+            # Jobs end at their walltime: once none is left, the submissions still waiting fail (and are graded
+            # again on the next run) instead of waiting for a worker forever.
+            stack.enter_context(dask.config.set({"distributed.scheduler.no-workers-timeout": f"{slurm_settings(config).start_timeout}s"}))
             cluster = stack.enter_context(slurm_cluster(jobs=slurm, config=config, log_directory=log_directory))
             client = stack.enter_context(Client(cluster))
             wait_for_workers(client, jobs=slurm, config=config)

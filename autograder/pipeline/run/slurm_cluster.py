@@ -9,6 +9,7 @@ loses its scheduler and closes, which ends its job (within seconds here).
 from __future__ import annotations
 
 import contextlib
+import logging
 import shlex
 import shutil
 import signal
@@ -44,7 +45,8 @@ class Slurm(Configurable):
         "04:00:00",
         help="Tiempo máximo de cada trabajo (#SBATCH -t, HH:MM:SS). Cada trabajador corrige una entrega tras "
         "otra hasta que acaba la tanda: pide el tiempo de toda la tanda entre los trabajadores, con margen. "
-        "Si Slurm termina un trabajo a medias, su entrega se vuelve a corregir en la siguiente ejecución.",
+        "Si Slurm termina un trabajo a medias, su entrega pasa a otro trabajador; si no queda ninguno durante "
+        "start_timeout segundos, las que faltan quedan sin corregir y se corrigen en la siguiente ejecución.",
     ).tag(config=True)
     job_extra_directives = List(
         Unicode(),
@@ -63,7 +65,8 @@ class Slurm(Configurable):
     start_timeout = Integer(
         600,
         help="Segundos que se espera a que Slurm arranque los trabajos. Pasado ese tiempo se corrige con los que "
-        "ya estén en marcha (los que lleguen después se suman); si no hay ninguno, se para con un error.",
+        "ya estén en marcha (los que lleguen después se suman); si no hay ninguno, se para con un error. También: "
+        "cuánto se espera, si todos los trabajos terminan (walltime), antes de dejar sin corregir lo que falta.",
     ).tag(config=True)
 
 
@@ -90,6 +93,7 @@ def slurm_cluster_options(*, settings: Slurm, config: Config | None, log_directo
         worker_extra_args=gpu["worker_extra_args"],
         interface=settings.interface,
         log_directory=str(log_directory) if log_directory else None,
+        silence_logs=logging.CRITICAL,  # Dask's own lines stay off the instructor's console, as with local workers
         scheduler_options={"dashboard_address": ":0"},  # no fixed port: another grader may hold 8787
     )
 
