@@ -27,11 +27,11 @@ fijar-versiones:
 	mv constraints.txt.new constraints.txt
 	rm -rf $(LOCK_VENV)
 
-.PHONY: demo test browser proxy fijar-versiones
+.PHONY: demo test browser proxy slurm fijar-versiones
 demo: $(VENV)/.installed proxy
 	$(VENV)/bin/autograder demo
 
-test: $(VENV)/.installed browser proxy
+test: $(VENV)/.installed browser proxy slurm
 	$(VENV)/bin/python -m pytest
 
 # The course server's proxy (JupyterHub's configurable-http-proxy), from the npm registry, inside the environment.
@@ -44,3 +44,9 @@ $(VENV)/proxy/node_modules/.bin/configurable-http-proxy: $(VENV)/.installed
 browser:
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
+
+# tests/test_slurm.py grades through a real single-node Slurm (slurmctld, slurmd and munge started by the test):
+# Debian's packages, installed as root where missing.
+slurm:
+	command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v munged >/dev/null && command -v sinfo >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=600 slurm-wlm slurmctld slurmd slurm-client munge)

@@ -64,3 +64,21 @@ c.Sandbox.cpu_threads = 1
 # Output kept per cell; past it a note, and a print flood is dropped as it arrives.
 c.ExecuteWithDeadline.max_cell_output = 1_000_000  # characters
 # --- end of the sandbox block ---------------------------------------------------
+
+# --- Grading through Slurm (`autograder corregir <práctica> --slurm N`) ---------
+# N jobs, each one single-threaded Dask worker running this course's .venv; cancelled
+# when grading ends. Options left unset use Slurm's defaults (see README).
+# c.Slurm.partition = "docencia"  # #SBATCH -p
+# c.Slurm.account = "curso-dl"  # #SBATCH -A
+c.Slurm.memory = "4GB"  # #SBATCH --mem of each job
+c.Slurm.walltime = "04:00:00"  # #SBATCH -t: each worker grades one submission after another
+# c.Slurm.job_extra_directives = ["--qos=docencia"]
+# c.Slurm.job_script_prologue = ["module load cuda/12"]
+# c.Slurm.interface = "ib0"  # the network the jobs reach the grader's Dask scheduler through
+
+# --- Grading on NVIDIA GPUs (untested on a real GPU: see README) ----------------
+# Each worker declares one GPU and each submission asks for one; the student's kernel sees
+# its worker's GPU alone. Needs TensorFlow's CUDA build and c.Sandbox.memory_mb = None.
+c.Gpu.enabled = False
+# c.Gpu.devices = ["0", "1"]  # on this machine: the GPUs to grade on, one worker each
+# c.Gpu.slurm_gres = "gpu:1"  # with --slurm: #SBATCH --gres of each job

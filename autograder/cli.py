@@ -33,7 +33,7 @@ def _grade(args) -> None:
 
     results = grade(
         root=args.curso, assignment=args.practica, students=args.alumno, profile=args.perfil, force=args.forzar,
-        progress=partial(print, flush=True), workers=args.trabajadores, scheduler=args.planificador,
+        progress=partial(print, flush=True), workers=args.trabajadores, scheduler=args.planificador, slurm=args.slurm,
     )
     print(score_table(args.practica, results))
     print(f"Calificaciones en {Path(args.curso).resolve() / 'calificaciones' / (args.practica + '.csv')}")
@@ -133,6 +133,7 @@ def parser() -> argparse.ArgumentParser:
     grading.add_argument("--forzar", action="store_true", help="vuelve a corregir también las entregas ya corregidas sin cambios")
     grading.add_argument("--trabajadores", type=int, metavar="N", help="entregas corregidas a la vez en esta máquina (por defecto, según sus núcleos y su memoria)")
     grading.add_argument("--planificador", metavar="DIRECCIÓN", help="corrige en un clúster de Dask ya en marcha: la dirección de su planificador, p. ej. tcp://host:8786")
+    grading.add_argument("--slurm", type=int, metavar="N", help="corrige en N trabajos de Slurm, un trabajador de un hilo cada uno, que se cancelan al acabar (opciones: c.Slurm.* en nbgrader_config.py)")
     grading.set_defaults(run=_grade)
 
     feedback = commands.add_parser("retroalimentacion", help="escribe de nuevo la retroalimentación tras la corrección manual (sin ejecutar nada) y exporta las notas")

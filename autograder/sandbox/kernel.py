@@ -24,6 +24,7 @@ from traitlets import DottedObjectName
 from autograder import course_data
 from autograder.kernel.layout import EVIDENCE_DIR
 from autograder.sandbox import cgroup, launcher
+from autograder.sandbox.gpu import gpu_device_files, kernel_gpu_environment
 from autograder.sandbox.policy import policy_for
 from autograder.sandbox.protections import describe
 from autograder.sandbox.settings import Sandbox, thread_environment
@@ -57,7 +58,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             if error := _fetch_course_data():
                 self._log_once(logging.WARNING, "El núcleo del alumno, que no puede descargar nada, no tendrá los "
                                f"datos del curso: {error}")
-        kw["env"] = {**kw.get("env", os.environ), **thread_environment(self.sandbox.cpu_threads)}
+        kw["env"] = {**kw.get("env", os.environ), **thread_environment(self.sandbox.cpu_threads),
+                     **kernel_gpu_environment(os.environ)}
         if self._workspace:
             # The data cache defaults to a folder in the home, and the kernel gets a home of its own.
             kw["env"] = {**kw["env"], **self._workspace.environment(),
@@ -73,7 +75,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         policy = policy_for(
             command[0], environment,
             workdir=os.path.abspath(self._launch_args.get("cwd") or os.getcwd()),
-            private=[workspace.home, workspace.tmp, workspace.sockets],
+            private=[workspace.home, workspace.tmp, workspace.sockets, *gpu_device_files(environment)],
             readable=[workspace.connection_file, course_data.cache_dir().resolve()],
         )
         if exposed := policy.exposed_package():

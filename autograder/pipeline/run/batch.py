@@ -11,7 +11,8 @@ from autograder.pipeline.export.class_files import write_class_files
 from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook
 from autograder.pipeline.run.failed_submissions import write_failure_feedback, zero_submission
 from autograder.pipeline.run.submission_task import GradedSubmission, crashed_task, grade_submission, sees_course
-from autograder.pipeline.run.dask_cluster import dask_client, run_each
+from autograder.pipeline.run.dask_cluster import check_cluster_options, dask_client, run_each
+from autograder.pipeline.run.gpu_workers import task_resources
 from autograder.pipeline.run.private_gradebook import assignment_gradebook, merge_results, quiet_gradebook, student_record
 from autograder.pipeline.run.progress import Progress
 from autograder.pipeline.grades.records import StudentGrade, recorded_grade, submitted_students
@@ -36,13 +37,14 @@ def grade(
     progress: Callable[[str], None] = print,
     workers: int | None = None,
     scheduler: str | None = None,
+    slurm: int | None = None,
     graded: Callable[[StudentGrade], None] | None = None,
 ) -> list[StudentGrade]:
     """Autograde every submission of ``assignment`` in parallel on Dask.
 
     Each submission is a Dask task that grades it against a private gradebook
-    (``submission_task``), on a local cluster of ``workers`` processes or on the
-    cluster whose scheduler is at ``scheduler``; this process alone writes the
+    (``submission_task``), on a local cluster of ``workers`` processes, on
+    ``slurm`` Slurm jobs, or on the cluster whose scheduler is at ``scheduler``; this process alone writes the
     course gradebook, merging each result as it arrives. A submission nbgrader
     cannot grade (broken notebook, dead kernel, crashed task) scores 0 with a
     Spanish reason in its feedback; the batch goes on. Writes
@@ -57,6 +59,7 @@ def grade(
     gradebook with its feedback written (at once for one graded before),
     before the rest of the batch ends.
     """
+    check_cluster_options(workers=workers, scheduler=scheduler, slurm=slurm)
     root = Path(root).resolve()
     students = students or submitted_students(root, assignment)
     if not students:
@@ -74,7 +77,7 @@ def grade(
             tracker.report(results[student], graded_now=False)
             if graded:
                 graded(results[student])
-    for student, result in _graded_on_dask(root, config, assignment, pending, profile, workers, scheduler):
+    for student, result in _graded_on_dask(root, config, assignment, pending, profile, workers, scheduler, slurm):
         results[student] = result
         tracker.report(result, graded_now=True)
         if graded:
@@ -84,7 +87,7 @@ def grade(
     return results
 
 
-def _graded_on_dask(root: Path, config, assignment: str, students: list[str], profile: str, workers, scheduler):
+def _graded_on_dask(root: Path, config, assignment: str, students: list[str], profile: str, workers, scheduler, slurm):
     """Grade ``students`` on Dask; yield each one's grade, merged into the course gradebook, as it arrives."""
     if not students:
         return
@@ -92,9 +95,9 @@ def _graded_on_dask(root: Path, config, assignment: str, students: list[str], pr
     # The profile is checked here, before any worker starts; each task sets it on its own worker.
     output_log = root / "logs" / assignment / WORKER_OUTPUT_LOG
     with (kernel_environment(profile), quiet_gradebook(),
-          dask_client(workers=workers, scheduler=scheduler, output_log=output_log) as client):
+          dask_client(workers=workers, scheduler=scheduler, slurm=slurm, config=config, output_log=output_log) as client):
         _check_workers(client, root)
-        for student, outcome in run_each(client=client, function=grade_submission, jobs=jobs):
+        for student, outcome in run_each(client=client, function=grade_submission, jobs=jobs, resources=task_resources(config)):
             graded = outcome if isinstance(outcome, GradedSubmission) else crashed_task(student=student, error=outcome)
             yield student, _record(root, config, assignment, profile, graded)
 
