@@ -9,11 +9,11 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e ".[test]"
 	touch $@
 
-.PHONY: demo test browser proxy
+.PHONY: demo test browser proxy vm
 demo: $(VENV)/.installed proxy
 	$(VENV)/bin/autograder demo
 
-test: $(VENV)/.installed browser proxy
+test: $(VENV)/.installed browser proxy vm
 	$(VENV)/bin/python -m pytest
 
 # The course server's proxy (JupyterHub's configurable-http-proxy), from the npm registry, inside the environment.
@@ -26,3 +26,10 @@ $(VENV)/proxy/node_modules/.bin/configurable-http-proxy: $(VENV)/.installed
 browser:
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
+
+# tests/test_sandbox_cgroup2_vm.py boots Debian's kernel in qemu (software emulation) to check the sandbox on a
+# cgroup-v2 Linux, with this machine's own files shared read-only (installed as root where missing).
+vm:
+	command -v qemu-system-x86_64 >/dev/null && command -v mkinitramfs >/dev/null && ls /boot/vmlinuz-* >/dev/null 2>&1 || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			qemu-system-x86 linux-image-amd64 initramfs-tools)
