@@ -46,9 +46,10 @@ def join_new(name: str, limits: dict[str, int | None]) -> dict[str, bool]:
     v1 = {controller: _v1_base(controller) for controller in wanted}
     results = {controller: _join_v1(base, name, controller, wanted[controller])
                for controller, base in v1.items() if base is not None}
-    if rest := {controller: value for controller, value in wanted.items() if v1[controller] is None}:
-        joined = _join_v2(name, rest)
-        results.update({controller: joined for controller in rest})
+    rest = {controller: value for controller, value in wanted.items() if v1[controller] is None}
+    available = {controller: value for controller, value in rest.items() if controller in _v2_controllers()}
+    joined = bool(available) and _join_v2(name, available)
+    results.update({controller: joined and controller in available for controller in rest})
     return results
 
 
@@ -58,8 +59,9 @@ def prepare(controllers: list[str]) -> None:
     Called before entering the kernel's PID namespace: from inside it, the
     grader's processes that must move to the leaf are not visible.
     """
-    grader, wanted = _v2_grader_group(), [c for c in controllers if _v1_base(c) is None]
-    if grader is None or not wanted or not set(wanted) <= _v2_controllers():
+    grader = _v2_grader_group()
+    wanted = [c for c in controllers if _v1_base(c) is None and c in _v2_controllers()]
+    if grader is None or not wanted:
         return
     try:
         _enable(grader, " ".join(f"+{controller}" for controller in wanted))
@@ -155,8 +157,6 @@ def _v2_controllers() -> set[str]:
 
 def _join_v2(name: str, limits: dict[str, int]) -> bool:
     grader, base = _v2_grader_group(), _v2_base()
-    if grader is None or not set(limits) <= _v2_controllers():
-        return False
     enable = " ".join(f"+{controller}" for controller in limits)
     group = base / name
     try:

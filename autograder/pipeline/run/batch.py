@@ -16,6 +16,7 @@ from autograder.pipeline.run.private_gradebook import assignment_gradebook, merg
 from autograder.pipeline.run.progress import FEEDBACK_MISSING, Progress
 from autograder.pipeline.run.resume_state import graded_state, save_state
 from autograder.pipeline.assign.views import release
+from autograder.sandbox import probe
 
 __all__ = ["FEEDBACK_MISSING", "StudentGrade", "WORKER_OUTPUT_LOG", "grade", "submitted_students"]
 
@@ -73,7 +74,7 @@ def grade(
             tracker.report(results[student], graded_now=False)
             if graded:
                 graded(results[student])
-    for student, result in _graded_on_dask(root, config, assignment, pending, profile, workers, scheduler):
+    for student, result in _graded_on_dask(root, config, assignment, pending, profile, workers, scheduler, progress):
         results[student] = result
         tracker.report(result, graded_now=True)
         if graded:
@@ -83,8 +84,12 @@ def grade(
     return results
 
 
-def _graded_on_dask(root: Path, config, assignment: str, students: list[str], profile: str, workers, scheduler):
-    """Grade ``students`` on Dask; yield each one's grade, merged into the course gradebook, as it arrives."""
+def _graded_on_dask(root: Path, config, assignment: str, students: list[str], profile: str, workers, scheduler,
+                    progress: Callable[[str], None]):
+    """Grade ``students`` on Dask; yield each one's grade, merged into the course gradebook, as it arrives.
+
+    Before the first, ``progress`` says which protections of the course's sandbox the workers cannot apply.
+    """
     if not students:
         return
     jobs = _jobs(root, config, assignment, students, profile)
@@ -93,6 +98,8 @@ def _graded_on_dask(root: Path, config, assignment: str, students: list[str], pr
     with (kernel_environment(profile), quiet_gradebook(),
           dask_client(workers=workers, scheduler=scheduler, output_log=output_log) as client):
         _check_workers(client, root)
+        for notice in sandbox_notices(client, dict(config.Sandbox)):
+            progress(notice)
         for student, outcome in run_each(client=client, function=grade_submission, jobs=jobs):
             graded = outcome if isinstance(outcome, GradedSubmission) else crashed_task(student=student, error=outcome)
             yield student, _record(root, config, assignment, profile, graded)
@@ -109,6 +116,11 @@ def _jobs(root: Path, config, assignment: str, students: list[str], profile: str
             }
             for student in students
         }
+
+
+def sandbox_notices(client, settings: dict) -> list[str]:
+    """The workers' notices about the protections they cannot apply (``probe.notice``), each different one once."""
+    return sorted({notice for notice in client.run(probe.notice, settings).values() if notice})
 
 
 def _check_workers(client, root: Path) -> None:
