@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import DottedObjectName, default
+from traitlets import default
 
 from autograder.sandbox import provisioner
+from autograder.sandbox.client import BoundedKernelClient
 
 
 class SandboxedKernelSpecManager(KernelSpecManager):
@@ -25,7 +26,10 @@ class SandboxedKernelSpecManager(KernelSpecManager):
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    client_class = DottedObjectName("autograder.sandbox.client.BoundedKernelClient")
+    @default("client_factory")
+    def _bounded_clients(self) -> type:
+        # Not client_class: AsyncKernelManager's own client_factory default ignores it.
+        return BoundedKernelClient
 
     @default("kernel_spec_manager")
     def _sandboxed_kernel_specs(self) -> KernelSpecManager:
