@@ -118,8 +118,9 @@ class SandboxProvisioner(LocalProvisioner):
 
     async def cleanup(self, restart: bool = False) -> None:
         await super().cleanup(restart=restart)
-        if self._workspace and not restart:
+        if self._workspace:  # a restarted kernel joins cgroups of the same name
             await asyncio.to_thread(cgroup.remove, self.kernel_id)
+        if self._workspace and not restart:
             self._collect_evidence()
             self._workspace.remove()
             self._workspace = None
