@@ -8,6 +8,7 @@ whose cgroup is delegated to it as systemd's ``Delegate=yes`` does.
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -24,6 +25,8 @@ BOUNDED = ["memory_cgroup", "processes_cgroup", "cpu_cgroup"]
 @pytest.fixture(scope="module")
 def machine():
     """The checks' results inside the machine, by who ran them ("root", "usuario"), and the seconds it took."""
+    if os.geteuid() != 0:
+        pytest.skip("la prueba crea una cuenta de usuario en esta máquina, y eso necesita ser root")
     if reason := cgroup2_vm.unavailable():
         pytest.skip(f"sin máquina virtual con cgroup v2: {reason}")
     cgroup2_vm.initramfs(cgroup2_vm.kernel())  # built once per kernel version, not timed
