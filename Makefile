@@ -27,11 +27,11 @@ fijar-versiones:
 	mv constraints.txt.new constraints.txt
 	rm -rf $(LOCK_VENV)
 
-.PHONY: demo test browser proxy slurm fijar-versiones
+.PHONY: demo test browser proxy slurm vm fijar-versiones
 demo: $(VENV)/.installed proxy
 	$(VENV)/bin/autograder demo
 
-test: $(VENV)/.installed browser proxy slurm
+test: $(VENV)/.installed browser proxy slurm vm
 	$(VENV)/bin/python -m pytest
 
 # The course server's proxy (JupyterHub's configurable-http-proxy), from the npm registry, inside the environment.
@@ -50,3 +50,10 @@ browser:
 slurm:
 	command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v munged >/dev/null && command -v sinfo >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=600 slurm-wlm slurmctld slurmd slurm-client munge)
+
+# tests/test_sandbox_cgroup2_vm.py boots Debian's kernel in qemu (software emulation) to check the sandbox on a
+# cgroup-v2 Linux, with this machine's own files shared read-only (installed as root where missing).
+vm:
+	command -v qemu-system-x86_64 >/dev/null && command -v mkinitramfs >/dev/null && ls /boot/vmlinuz-* >/dev/null 2>&1 || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			qemu-system-x86 linux-image-amd64 initramfs-tools)

@@ -29,6 +29,7 @@ from autograder.pipeline.server.hub_config import INSTRUCTORS_GROUP, STUDENTS_GR
 from autograder.pipeline.server.start import (HUB_CONFIG, environment_closed_folders, hand_out, hub_command,
                                               hub_environment, prepare_course_folder)
 from tests.conftest import ROOT, make_course
+from tests.ordinary_account import passable
 
 WAIT = 120  # seconds a page, a login or a server start may take on a busy machine
 ASSIGNMENT = "p1_normalizacion"
@@ -71,19 +72,6 @@ def _free(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def _passable(folders: list[Path]):
-    """Let other accounts pass through ``folders`` (o+x) while inside; their modes as they were afterwards."""
-    modes = {folder: os.stat(folder).st_mode for folder in folders}
-    try:
-        for folder, mode in modes.items():
-            os.chmod(folder, mode | 0o001)
-        yield
-    finally:
-        for folder, mode in modes.items():
-            os.chmod(folder, mode & 0o7777)
-
-
-@contextlib.contextmanager
 def _accounts(names: dict[str, str]):
     """Unix accounts ``{name: group}`` with known passwords; removed afterwards, with their homes and processes."""
     passwords = {}
@@ -120,7 +108,7 @@ def running_course_server(scratch: Path, *, profile: str = "rapido", assignments
     port = _free_port_with_neighbours()
     log = scratch / "jupyterhub.log"  # the screenshots go beside it
     try:
-        with _accounts(names) as passwords, _passable(environment_closed_folders()):
+        with _accounts(names) as passwords, passable(environment_closed_folders()):
             hand_out(root=course, assignments=list(assignments))
             prepare_course_folder(course)
             (course / "servidor").mkdir(exist_ok=True)

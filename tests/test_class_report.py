@@ -25,6 +25,7 @@ KIT_LINES = re.compile(
     r"\[[█░]+\] \d+/\d+ · .* · \w+: "  # progress
     r"|Calificaciones de p1_normalizacion$|alumno +automático +manual +estado$|\w+ +\d+\.\d\d/"
     r"|Calificaciones en .*p1_normalizacion\.csv$"
+    r"|Aviso: en esta máquina los núcleos de los alumnos se ejecutarán sin: "  # only where the OS refuses some
 )
 NOISE = re.compile(r"onednn|absl|tensorflow|cpu_feature_guard|distributed\.|dask|^[IWE]\d{4} ", re.IGNORECASE)
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
-from traitlets import default
 
 MAX_MESSAGE_BYTES = 64 * 2**20
 
 
 class BoundedKernelClient(AsyncKernelClient):
-    @default("context")
-    def _context_default(self) -> zmq.asyncio.Context:
-        context = super()._context_default()
-        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # default of every socket it creates
-        return context
+    def start_channels(self, *args, **kwargs) -> None:
+        # The channels' sockets are made as they start: the context's default applies to each of them.
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        super().start_channels(*args, **kwargs)

@@ -38,6 +38,8 @@ _SIOCSIFFLAGS, _IFF_UP, _IFF_LOOPBACK, _IFF_RUNNING = 0x8914, 0x1, 0x8, 0x40
 def main(argv: list[str]) -> None:
     options = _parser().parse_args(argv)
     ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if not options.inside:
+        cgroup.prepare([controller for controller, wanted in _cgroup_limits(options).items() if wanted])
     unshare = None if options.inside else _working_unshare(options.deny_network)
     if unshare:
         here = [sys.executable, "-I", "-m", __spec__.name, "--inside", *argv]
@@ -90,19 +92,19 @@ def _apply(options: argparse.Namespace) -> tuple[list[str], list[str]]:
     if options.deny_network:
         results["network_namespace"] = _try(_own_loopback_only)
     deny_tcp = options.deny_network and not results.get("network_namespace")
+    in_cgroups = cgroup.join_new(options.cgroup, _cgroup_limits(options))
     if options.memory_mb:
         results["memory"] = _try(rlimits.limit_memory, options.memory_mb)
-        results["memory_cgroup"] = cgroup.join_new(
-            "memory", options.cgroup, {"memory.limit_in_bytes": options.memory_mb * rlimits.MB})
+        results["memory_cgroup"] = in_cgroups["memory"]
     if options.max_file_mb:
         results["file_size"] = _try(rlimits.limit_file_size, options.max_file_mb)
     if options.max_processes:
-        if cgroup.join_new("pids", options.cgroup, {"pids.max": options.max_processes}):
+        if in_cgroups["pids"]:
             results["processes_cgroup"] = True
         else:
             results["processes_rlimit"] = _try(rlimits.limit_processes, options.max_processes)
     if options.cpu_cgroup:
-        results["cpu_cgroup"] = cgroup.join_new("cpu", options.cgroup, {"cpu.shares": 1024})
+        results["cpu_cgroup"] = in_cgroups["cpu"]
     rules = [(path, landlock.READ) for path in options.read] + [(path, landlock.LIST) for path in options.list]
     rules += [(path, landlock.WRITE) for path in options.write]
     rules += [(path, landlock.STAGE) for path in options.stage] + [(path, landlock.DROP) for path in options.drop]
@@ -111,6 +113,12 @@ def _apply(options: argparse.Namespace) -> tuple[list[str], list[str]]:
         results[f"landlock_{part}"] = part in in_force
     results["capabilities"] = _try(capabilities.drop_all)
     return [name for name, ok in results.items() if ok], [name for name, ok in results.items() if not ok]
+
+
+def _cgroup_limits(options: argparse.Namespace) -> dict[str, int | None]:
+    """What the kernel's cgroups should enforce (see :func:`cgroup.join_new`); None: not asked for."""
+    return {"memory": options.memory_mb and options.memory_mb * rlimits.MB, "pids": options.max_processes,
+            "cpu": 1 if options.cpu_cgroup else None}
 
 
 def _own_loopback_only() -> bool:

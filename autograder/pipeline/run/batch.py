@@ -18,6 +18,7 @@ from autograder.pipeline.run.progress import Progress
 from autograder.pipeline.grades.records import StudentGrade, recorded_grade, submitted_students
 from autograder.pipeline.grades.resume_state import graded_state, save_state
 from autograder.pipeline.assign.views import release
+from autograder.sandbox import probe
 
 __all__ = ["WORKER_OUTPUT_LOG", "grade"]
 
@@ -77,7 +78,8 @@ def grade(
             tracker.report(results[student], graded_now=False)
             if graded:
                 graded(results[student])
-    for student, result in _graded_on_dask(root, config, assignment, pending, profile, workers, scheduler, slurm):
+    for student, result in _graded_on_dask(root, config, assignment, pending, profile, workers, scheduler, slurm,
+                                           progress):
         results[student] = result
         tracker.report(result, graded_now=True)
         if graded:
@@ -87,8 +89,12 @@ def grade(
     return results
 
 
-def _graded_on_dask(root: Path, config, assignment: str, students: list[str], profile: str, workers, scheduler, slurm):
-    """Grade ``students`` on Dask; yield each one's grade, merged into the course gradebook, as it arrives."""
+def _graded_on_dask(root: Path, config, assignment: str, students: list[str], profile: str, workers, scheduler, slurm,
+                    progress: Callable[[str], None]):
+    """Grade ``students`` on Dask; yield each one's grade, merged into the course gradebook, as it arrives.
+
+    Before the first, ``progress`` says which protections of the course's sandbox the workers cannot apply.
+    """
     if not students:
         return
     jobs = _jobs(root, config, assignment, students, profile)
@@ -97,6 +103,8 @@ def _graded_on_dask(root: Path, config, assignment: str, students: list[str], pr
     with (kernel_environment(profile), quiet_gradebook(),
           dask_client(workers=workers, scheduler=scheduler, slurm=slurm, config=config, output_log=output_log) as client):
         _check_workers(client, root)
+        for notice in sandbox_notices(client, dict(config.Sandbox)):
+            progress(notice)
         for student, outcome in run_each(client=client, function=grade_submission, jobs=jobs, resources=task_resources(config)):
             graded = outcome if isinstance(outcome, GradedSubmission) else crashed_task(student=student, error=outcome)
             yield student, _record(root, config, assignment, profile, graded)
@@ -113,6 +121,11 @@ def _jobs(root: Path, config, assignment: str, students: list[str], profile: str
             }
             for student in students
         }
+
+
+def sandbox_notices(client, settings: dict) -> list[str]:
+    """The workers' notices about the protections they cannot apply (``probe.notice``), each different one once."""
+    return sorted({notice for notice in client.run(probe.notice, settings).values() if notice})
 
 
 def _check_workers(client, root: Path) -> None:
