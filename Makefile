@@ -32,6 +32,7 @@ demo: $(VENV)/.installed proxy
 	$(VENV)/bin/autograder demo
 
 test: $(VENV)/.installed browser proxy slurm vm
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest
 
 # The course server's proxy (JupyterHub's configurable-http-proxy), from the npm registry, inside the environment.

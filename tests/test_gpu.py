@@ -116,8 +116,8 @@ def test_each_slurm_job_asks_slurm_for_a_gpu_and_declares_it_to_dask():
     """With c.Gpu.enabled, does each Slurm job script ask for a GPU (--gres), start its worker with a GPU resource
     and hand Slurm's device to the worker; and without it, none of that?"""
     SLURMCluster = slurm_cluster_class()
-    for config, gpu in ((gpu_config(slurm_gres="gpu:a100:1"), True), (Config(), False)):
-        options = slurm_cluster_options(settings=slurm_settings(config), config=config, log_directory=None)
+    for course_config, gpu in ((gpu_config(slurm_gres="gpu:a100:1"), True), (Config(), False)):
+        options = slurm_cluster_options(settings=slurm_settings(course_config), config=course_config, log_directory=None)
         with SLURMCluster(**options) as cluster:
             script = cluster.job_script()
         assert ("#SBATCH --gres=gpu:a100:1" in script) is gpu
