@@ -17,7 +17,8 @@ ANSWER, OTHER_ANSWER = "respuesta_normalizacion", "respuesta_tasa_aprendizaje"  
 PENDING = "pendiente de corrección manual"
 COMMENT = "Bien explicado el papel de la escala en el gradiente."
 # What the student's kernel may leave in the autograded folder: models, TensorBoard logs, KerasTuner trials, evidence.
-KERNEL_FILES = ("modelo.keras", "registros/fit/events.out.tfevents.1", "ajuste/trial_0/trial.json", f"{EVIDENCE_DIR}/x/{CALL_FILE}")
+KERNEL_FILES = ("modelo.keras", "registros/fit/events.out.tfevents.1", "ajuste/trial_0/trial.json",
+                f"{EVIDENCE_DIR}/x/{CALL_FILE}")
 
 
 @pytest.fixture(scope="module")

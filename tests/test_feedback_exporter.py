@@ -17,7 +17,8 @@ def compiled_by(exporter_class, monkeypatch) -> tuple[str, int]:
     """The HTML a new exporter of ``exporter_class`` writes, and how many templates it compiled for it."""
     compiled = []
     compile_template = jinja2.Environment.compile
-    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, **k: compiled.append(1) or compile_template(self, *a, **k))
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, *a, **k: compiled.append(1) or compile_template(self, *a, **k))
     html, _ = exporter_class().from_notebook_node(NOTEBOOK)
     monkeypatch.undo()
     return html, len(compiled)

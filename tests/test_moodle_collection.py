@@ -103,7 +103,8 @@ def test_path_traversal_in_member_names_is_refused(course, tmp_path):
 
 def test_recollecting_a_newer_zip_rewrites_only_changed_notebooks(course, tmp_path):
     """Does a newer ZIP replace only the changed notebooks and say how many were new, changed and unchanged?"""
-    collect(course, tmp_path, {flat("101", f"{ASSIGNMENT}.ipynb"): NOTEBOOKS["ana"], flat("102", f"{ASSIGNMENT}.ipynb"): NOTEBOOKS["bruno"]})
+    collect(course, tmp_path, {flat("101", f"{ASSIGNMENT}.ipynb"): NOTEBOOKS["ana"],
+                               flat("102", f"{ASSIGNMENT}.ipynb"): NOTEBOOKS["bruno"]})
     ana_written = submitted(course, "ana.garcia@uni.es").stat().st_mtime_ns
     collection = collect(course, tmp_path, {flat("101", f"{ASSIGNMENT}.ipynb"): NOTEBOOKS["ana"],
                                             flat("102", f"{ASSIGNMENT}.ipynb"): NOTEBOOKS["carla"],
@@ -119,7 +120,8 @@ def test_another_students_submission_is_never_overwritten(course, tmp_path):
     collect(course, tmp_path, {flat("101", f"{ASSIGNMENT}.ipynb"): NOTEBOOKS["ana"]})
     impostors = [("201", "Ana Gil", "ana.garcia@uni.es", "agil"), ("301", "Luis Paz", "paz@uni.es", "lpaz"),
                  ("302", "Luisa Paz", "paz@uni.es", "lpaz2")]
-    members = {f"{name}_{participant}_assignsubmission_file_{ASSIGNMENT}.ipynb": NOTEBOOKS["bruno"] for participant, name, *_ in impostors}
+    members = {f"{name}_{participant}_assignsubmission_file_{ASSIGNMENT}.ipynb": NOTEBOOKS["bruno"]
+               for participant, name, *_ in impostors}
     collection = collect(course, tmp_path, members, worksheet=write_worksheet(tmp_path / "otra.csv", impostors))
     assert submitted(course, "ana.garcia@uni.es").read_bytes() == NOTEBOOKS["ana"]
     assert any("submitted/ana.garcia@uni.es ya es de Ana García López (participante 101)" in line for line in collection.lines)
@@ -143,7 +145,8 @@ def test_the_command_prints_the_report_and_bad_input_is_a_spanish_error(course, 
     assert main(["--curso", str(course), "recoger", ASSIGNMENT, str(archive), "--participantes", str(sheet)]) == 0
     assert "1 entregas recogidas (1 nuevas, 0 cambiadas, 0 sin cambios)" in capsys.readouterr().out
     (tmp_path / "participantes.csv").write_text("Nombre,Apellidos,Dirección de correo\nAna,García,ana@uni.es\n", encoding="utf-8")
-    assert main(["--curso", str(course), "recoger", ASSIGNMENT, str(archive), "--participantes", str(tmp_path / "participantes.csv")]) == 2
+    assert main(["--curso", str(course), "recoger", ASSIGNMENT, str(archive),
+                 "--participantes", str(tmp_path / "participantes.csv")]) == 2
     assert "no tiene la columna «Identificador»" in capsys.readouterr().err
     with pytest.raises(CourseError, match="no es un ZIP válido"):
         collect_moodle_zip(root=course, assignment=ASSIGNMENT, submissions_zip=sheet, worksheet=sheet)

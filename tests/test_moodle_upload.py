@@ -39,7 +39,8 @@ def moodle_course(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("moodle")
     course = make_course(tmp_path / "curso")
     release(root=course, assignment_ids=[ASSIGNMENT])
-    collect(course, tmp_path, {flat(p, f"{ASSIGNMENT}.ipynb"): NOTEBOOKS[n] for p, n in [("101", "ana"), ("102", "bruno"), ("104", "david")]})
+    collect(course, tmp_path, {flat(p, f"{ASSIGNMENT}.ipynb"): NOTEBOOKS[n]
+                               for p, n in [("101", "ana"), ("102", "bruno"), ("104", "david")]})
     score(course, ANA, code=1.0, open_answers=True)
     score(course, BRUNO, code=0.5, open_answers=False)
     for student in (ANA, BRUNO):
@@ -70,7 +71,8 @@ def test_the_worksheet_round_trips_with_grades_and_comments(moodle_course):
 
 
 def test_the_feedback_zip_is_named_as_moodles_import_reads_it(moodle_course):
-    """Does each feedback member split, as importziplib.php splits it, into the student's participant id and the feedback plugin?"""
+    """Does each feedback member split, as importziplib.php splits it, into the student's participant id
+    and the feedback plugin?"""
     result = write_moodle_return(root=moodle_course, assignment=ASSIGNMENT)
     with zipfile.ZipFile(result.feedback_zip) as archive:
         names = archive.namelist()

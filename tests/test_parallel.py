@@ -65,7 +65,8 @@ def test_a_job_that_raises_or_kills_its_worker_costs_only_itself():
             os._exit(1)
         return action
 
-    jobs = {student: {"action": action} for student, action in [("ana", "ok"), ("bea", "raise"), ("carlos", "die"), ("david", "ok")]}
+    jobs = {student: {"action": action}
+            for student, action in [("ana", "ok"), ("bea", "raise"), ("carlos", "die"), ("david", "ok")]}
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), dask_client(workers=2) as client:
         results = dict(run_each(client=client, function=job, jobs=jobs))
     assert (results["ana"], results["david"]) == ("ok", "ok")
@@ -107,7 +108,8 @@ def test_the_progress_line_shows_the_bar_counts_failures_time_left_and_the_resul
     progress.report(StudentGrade("ana", 0.0, 5.0, 0.0, 5.0, False, 0.0), graded_now=False)
     progress.report(StudentGrade("bea", 0.0, 5.0, 0.0, 5.0, False, 31.0, failure="Cuaderno dañado."), graded_now=True)
     progress.report(StudentGrade("carlos", 4.5, 5.0, 0.0, 5.0, True, 52.0), graded_now=True)
-    assert lines[0] == "[████░░░░░░░░] 1/3 · 0 sin corregir · calculando el tiempo que queda · ana: 0/5 puntos automáticos (ya corregida, sin cambios)"
+    assert lines[0] == ("[████░░░░░░░░] 1/3 · 0 sin corregir · calculando el tiempo que queda · "
+                        "ana: 0/5 puntos automáticos (ya corregida, sin cambios)")
     assert lines[1].startswith("[████████░░░░] 2/3 · 1 sin corregir · quedan ~")
     assert lines[1].endswith(" · bea: NO CORREGIDA: Cuaderno dañado. (31 s)")
     assert lines[2] == "[████████████] 3/3 · 1 sin corregir · quedan ~0.0 min · carlos: 4.5/5 puntos automáticos (52 s)"

@@ -29,7 +29,8 @@ def empty_course_gradebook(tmp_path_factory):
         gradebook.add_grade_cell("test", NOTEBOOK, ASSIGNMENT, max_score=2, cell_type="code")
         gradebook.add_grade_cell("respuesta", NOTEBOOK, ASSIGNMENT, max_score=1, cell_type="markdown")
         gradebook.add_solution_cell("respuesta", NOTEBOOK, ASSIGNMENT)
-        gradebook.add_source_cell("test", NOTEBOOK, ASSIGNMENT, cell_type="code", locked=True, source="assert x == 1", checksum="abc")
+        gradebook.add_source_cell("test", NOTEBOOK, ASSIGNMENT, cell_type="code", locked=True, source="assert x == 1",
+                                  checksum="abc")
     return path
 
 
@@ -67,7 +68,8 @@ def test_the_private_gradebook_holds_the_assignment_as_the_course_gradebook_does
     with private_gradebook(course_gradebook, tmp_path, "ana") as private:
         notebook = private.find_notebook(NOTEBOOK, ASSIGNMENT)
         assert notebook.kernelspec == '{"name": "python3"}'
-        assert {(c.name, c.max_score, c.cell_type) for c in notebook.grade_cells} == {("test", 2, "code"), ("respuesta", 1, "markdown")}
+        assert ({(c.name, c.max_score, c.cell_type) for c in notebook.grade_cells}
+                == {("test", 2, "code"), ("respuesta", 1, "markdown")})
         assert [c.name for c in notebook.solution_cells] == ["respuesta"]
         assert [(c.source, c.locked, c.checksum) for c in notebook.source_cells] == [("assert x == 1", True, "abc")]
         assert private.find_student("ana").id == "ana"

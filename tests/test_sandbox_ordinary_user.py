@@ -36,7 +36,8 @@ provisioner._fetch_course_data = lambda: None  # the course data are not what th
 config = load_config(Path.cwd())
 config.NotebookClient.extra_arguments = []  # the kernel extensions import keras: slow
 course = Path(sys.argv[1])
-notebook = run(config, course, "import os\\nprint(open('/proc/self/uid_map').read().split()[1], os.readlink('/proc/self/ns/pid'))",
+notebook = run(config, course,
+               "import os\\nprint(open('/proc/self/uid_map').read().split()[1], os.readlink('/proc/self/ns/pid'))",
                "import socket\\nsocket.create_connection(('1.1.1.1', 80), timeout=5)",
                f"open({str(course / 'gradebook.db')!r}, 'a')", "open('salida.txt', 'w').write('x')\\nprint('escrito')")
 print(json.dumps([[printed(cell), errors(cell)] for cell in notebook.cells]))

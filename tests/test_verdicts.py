@@ -58,7 +58,8 @@ def test_nothing_handed_over_or_another_check_fails(tmp_path, scaled):
     """Does a cell whose kernel handed nothing over, or evidence for another check, fail?"""
     hand_over(tmp_path / EVIDENCE_DIR, SCALED, "check_centered", *scaled)
     other = SCALED + "\n"
-    verdicts = judge(tmp_path / EVIDENCE_DIR, verdict_plan([grade_cell(SCALED, "otra"), grade_cell(other, "nada")]), QUICK_CONTEXT)
+    verdicts = judge(tmp_path / EVIDENCE_DIR, verdict_plan([grade_cell(SCALED, "otra"), grade_cell(other, "nada")]),
+                     QUICK_CONTEXT)
     assert verdicts["otra"]["reason"] == verdicts["nada"]["reason"] == NOTHING_HANDED_OVER
 
 
@@ -66,7 +67,8 @@ def test_literal_arguments_cannot_be_changed_from_the_kernel(tmp_path, scaled):
     """Is the split written in the hidden code used even if the kernel handed over another one?"""
     source = 'verify.check_accuracy(final_model, X_valid_final, X_test_final, split="test", assignment="p1_normalizacion")'
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
-    hand_over(tmp_path / EVIDENCE_DIR, source, "check_accuracy", model, scaled[1], scaled[2], split="valid", assignment="p1_normalizacion")
+    hand_over(tmp_path / EVIDENCE_DIR, source, "check_accuracy", model, scaled[1], scaled[2], split="valid",
+              assignment="p1_normalizacion")
     verdict = judge(tmp_path / EVIDENCE_DIR, verdict_plan([grade_cell(source, "exactitud")]), QUICK_CONTEXT)["exactitud"]
     assert "final_model en test" in verdict["reason"]
 
@@ -78,7 +80,8 @@ def test_a_call_changed_in_the_kernel_hands_over_nothing(tmp_path, args, kwargs)
     """Does a hidden call that an input transformer rewrote (an argument more or fewer) count as nothing handed over?"""
     source = 'verify.check_quiz(respuesta_1, assignment="p4_ajustes_del_modelo", question=1)'
     hand_over(tmp_path / EVIDENCE_DIR, source, "check_quiz", *args, **kwargs)
-    verdict = judge(tmp_path / EVIDENCE_DIR, verdict_plan([grade_cell(source, "autoevaluacion")]), QUICK_CONTEXT)["autoevaluacion"]
+    verdict = judge(tmp_path / EVIDENCE_DIR, verdict_plan([grade_cell(source, "autoevaluacion")]),
+                    QUICK_CONTEXT)["autoevaluacion"]
     assert verdict["reason"] == NOTHING_HANDED_OVER
 
 

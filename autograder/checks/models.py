@@ -59,5 +59,6 @@ def check_fresh_models(build_model, runs) -> None:
         try:
             _, histories[name] = run
         except (TypeError, ValueError):
-            raise CheckFailed(f"El entrenamiento '{name}' de runs debe ser la pareja (modelo, history) que devuelve train_model.") from None
+            raise CheckFailed(f"El entrenamiento '{name}' de runs debe ser la pareja (modelo, history) "
+                              "que devuelve train_model.") from None
     check_fresh_runs(histories)

@@ -316,7 +316,8 @@ def check_search_space(tuner, *, search: str) -> None:
         fault = _space_fault(declared[hp_name], wanted)
         require(fault is None, f"El hiperparámetro '{hp_name}' de {name} {fault} ({ASKED[hp_name]}).")
     extra = sorted(set(declared) - set(SPACES[search]), key=str)
-    require(not extra, f"El espacio de búsqueda de {name} tiene hiperparámetros que el enunciado no pide: {', '.join(map(str, extra))}.")
+    require(not extra,
+            f"El espacio de búsqueda de {name} tiene hiperparámetros que el enunciado no pide: {', '.join(map(str, extra))}.")
     for trial_id, runs in _trials(tuner, search).items():
         for run in runs:
             for hp_name, value in _real_values(run, search).items():
@@ -540,7 +541,8 @@ def check_final_training(model, history, tuned, *, context: GradingContext) -> N
         not touches_test_set(run, context.profile),
         f"{what} usa imágenes de test (¿validation_data=(x_test, y_test)?): el test no debe guiar el entrenamiento.",
     )
-    require(run.train_rows is not None and np.array_equal(np.sort(run.train_rows), np.sort(pool(context.profile).train_fingerprints)),
+    require(run.train_rows is not None
+            and np.array_equal(np.sort(run.train_rows), np.sort(pool(context.profile).train_fingerprints)),
             f"{what} debe usar x_train_val completo (entrenamiento + validación).")
     fixed = tuned_values(tuned)
     require(run.batch_size == fixed["batch_size"],

@@ -39,12 +39,15 @@ def check_activations(histories) -> None:
         layers = record.dense_layers
         require(
             len(layers) >= MIN_DENSE_LAYERS,
-            f"La red del entrenamiento '{name}' tiene {len(layers)} capas densas; se piden al menos 4 (3 ocultas y la de salida).",
+            f"La red del entrenamiento '{name}' tiene {len(layers)} capas densas; "
+            "se piden al menos 4 (3 ocultas y la de salida).",
         )
         wrong = next((layer.activation for layer in layers[:-1] if layer.activation != name), None)
-        require(wrong is None, f"En el entrenamiento '{name}' hay capas ocultas con la activación '{wrong}' en lugar de '{name}'.")
+        require(wrong is None,
+                f"En el entrenamiento '{name}' hay capas ocultas con la activación '{wrong}' en lugar de '{name}'.")
     architectures = {tuple(layer.units for layer in record.dense_layers) for record in records.values()}
-    require(len(architectures) == 1, "Los cuatro entrenamientos deben usar la misma red (mismas capas y neuronas); solo cambia la activación.")
+    require(len(architectures) == 1,
+            "Los cuatro entrenamientos deben usar la misma red (mismas capas y neuronas); solo cambia la activación.")
 
 
 def _initialized_as(record: TrainingRun, initializer: str) -> bool:

@@ -60,7 +60,8 @@ def _judge_cell(evidence: Path, cell: dict, context: GradingContext) -> dict:
         except CheckFailed as failure:
             return {"reason": str(failure), "values": values}
         except Exception as error:
-            return {"reason": f"La comprobación no pudo evaluar lo que entregó la celda ({type(error).__name__}).", "values": values}
+            return {"reason": f"La comprobación no pudo evaluar lo que entregó la celda ({type(error).__name__}).",
+                    "values": values}
     return {"reason": None, "values": values}
 
 

@@ -159,7 +159,8 @@ for optimizer in ["sgd", "rmsprop", "adagrad", "adam"]:
     "sin_regularizacion": Scenario(
         lost=frozenset({"test_regularizacion"}),
         says="no usa ninguna técnica de regularización",
-        patches={"modelo_final": final_net('keras.layers.Dense(512, activation="relu"), keras.layers.Dense(256, activation="relu"),',
+        patches={"modelo_final": final_net('keras.layers.Dense(512, activation="relu"), '
+                                           'keras.layers.Dense(256, activation="relu"),',
                                               callbacks="None", epochs="12")},
     ),
     "bajo_umbral": Scenario(

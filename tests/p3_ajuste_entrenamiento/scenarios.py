@@ -196,7 +196,8 @@ SCENARIOS = {
                         "test_modelo_final"}),
         says="lo que informa el tuner no coincide con el entrenamiento que se ejecutó",
         patches=changed("busqueda_lr",
-                        ('hp.Float("lr", min_value=0.00006, max_value=0.00026)', 'hp.Float("lr", min_value=0.001, max_value=0.01)'),
+                        ('hp.Float("lr", min_value=0.00006, max_value=0.00026)',
+                         'hp.Float("lr", min_value=0.001, max_value=0.01)'),
                         (SEARCH_LR, SEARCH_LR + REWRITTEN_FILES)),
     ),
     # The same, exercises 2 and 3 and the table left as released: a cheap one for CI (exercise 1 alone runs).
@@ -205,7 +206,8 @@ SCENARIOS = {
         says="lo que informa el tuner no coincide con el entrenamiento que se ejecutó",
         unanswered=frozenset({"busqueda_planificador", "modelo_final", "resultados"}),
         patches=changed("busqueda_lr",
-                        ('hp.Float("lr", min_value=0.00006, max_value=0.00026)', 'hp.Float("lr", min_value=0.001, max_value=0.01)'),
+                        ('hp.Float("lr", min_value=0.00006, max_value=0.00026)',
+                         'hp.Float("lr", min_value=0.001, max_value=0.01)'),
                         (SEARCH_LR, SEARCH_LR + REWRITTEN_FILES)),
     ),
     "planificador_espacio_cambiado": Scenario(

@@ -108,7 +108,8 @@ L2_ON_ONE_LAYER = """modelo_l2 = keras.Sequential([
 modelo_l2.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])"""
 
 # Every network of the notebook written as a keras.Model subclass (the grader rebuilds it from the layers its call ran).
-SUBCLASSED_NETWORK = changed("ejercicio_1", ('''def construir_red(regularizador=None, descarte=None, normalizacion=False, unidades=512):
+SUBCLASSED_NETWORK = changed("ejercicio_1", (
+    '''def construir_red(regularizador=None, descarte=None, normalizacion=False, unidades=512):
     capas = [keras.Input(shape=(input_dim,))]
     for _ in range(2):
         capas.append(keras.layers.Dense(unidades, activation="relu", kernel_regularizer=regularizador))

@@ -58,7 +58,8 @@ class Collection:
     report: Path
 
 
-def collect_moodle_zip(*, root: Path, assignment: str, submissions_zip: Path, worksheet: Path, key: str | None = None) -> Collection:
+def collect_moodle_zip(*, root: Path, assignment: str, submissions_zip: Path, worksheet: Path,
+                       key: str | None = None) -> Collection:
     """Place each student's notebook at `submitted/<id>/<assignment>/<assignment>.ipynb`, record who is who, report.
 
     ``key`` is "usuario" (the worksheet's username column) or "email"; by default
@@ -74,7 +75,8 @@ def collect_moodle_zip(*, root: Path, assignment: str, submissions_zip: Path, wo
     students, lines = _student_ids(participants, _key(sheet, key), previous)
     with _open_zip(Path(submissions_zip)) as archive:
         found = _entries(archive, lines, {p.participant for p in participants})
-        counts = Counter(_collect_one(root, assignment, archive, student, participant, found.get(participant.participant, []), lines)
+        counts = Counter(_collect_one(root, assignment, archive, student, participant,
+                                      found.get(participant.participant, []), lines)
                          for student, participant in sorted(students.items()))
     write_mapping(root, assignment, {**previous, **students})
     worksheet_copy_path(root, assignment).write_bytes(Path(worksheet).read_bytes())
@@ -89,7 +91,8 @@ def _key(sheet: Worksheet, key: str | None) -> str:
     if key not in KEYS:
         raise CourseError(f"Clave desconocida {key!r}: usa usuario o email.")
     if key == "usuario" and not has_username:
-        raise CourseError("La hoja no tiene la columna «Nombre de usuario»: usa --clave email o muestra el nombre de usuario en la hoja.")
+        raise CourseError("La hoja no tiene la columna «Nombre de usuario»: "
+                          "usa --clave email o muestra el nombre de usuario en la hoja.")
     return key
 
 
@@ -126,7 +129,8 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise CourseError(f"{path.name} no es un ZIP válido: descárgalo otra vez de Moodle («Descargar todas las entregas»).") from None
+        raise CourseError(f"{path.name} no es un ZIP válido: "
+                          "descárgalo otra vez de Moodle («Descargar todas las entregas»).") from None
 
 
 def _entries(archive: zipfile.ZipFile, lines: list[str], known: set[str]) -> dict[str, list[Submitted]]:
@@ -192,7 +196,8 @@ def _notebook(assignment: str, files: list[Submitted]) -> tuple[Submitted | None
 
 
 def _register(config, students: dict[str, Participant]) -> None:
-    """Each collected student in nbgrader's gradebook, with name and email (Moodle gives one full name: split at the first space)."""
+    """Each collected student in nbgrader's gradebook, with name and email
+    (Moodle gives one full name: split at the first space)."""
     with open_gradebook(config) as gradebook:
         for student, participant in students.items():
             first, _, last = participant.full_name.partition(" ")
@@ -203,7 +208,8 @@ def _report(root: Path, assignment: str, lines: list[str], counts: Counter) -> C
     counts = Counter({outcome: number for outcome, number in counts.items() if outcome})
     lines = [*lines, (
         f"{assignment}: {sum(counts.values())} entregas recogidas ({counts['nuevas']} nuevas, {counts['cambiadas']} cambiadas, "
-        f"{counts['sin cambios']} sin cambios); {len(lines)} avisos. Alumnos en {mapping_path(root, assignment).relative_to(root)}."
+        f"{counts['sin cambios']} sin cambios); {len(lines)} avisos. "
+        f"Alumnos en {mapping_path(root, assignment).relative_to(root)}."
     )]
     report = root / "calificaciones" / f"{assignment}_recogida.txt"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -56,5 +56,6 @@ def write_feedback_zip(*, root: Path, assignment: str, students: dict[str, Parti
             if feedback.is_file():
                 archive.write(feedback, feedback_member(participant, feedback.name))
             elif (Path(root) / "submitted" / student / assignment).is_dir():
-                notes.append(f"{student}: sin retroalimentación en feedback/{student}/{assignment}/ (¿sin corregir?): no va en el ZIP.")
+                notes.append(f"{student}: sin retroalimentación en feedback/{student}/{assignment}/ "
+                             "(¿sin corregir?): no va en el ZIP.")
     return path, notes

@@ -88,7 +88,8 @@ def read_worksheet(path: Path) -> Worksheet:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CourseError(f"{path.name} no está en UTF-8: usa la hoja tal como la descarga Moodle, sin guardarla con Excel.") from None
+        raise CourseError(f"{path.name} no está en UTF-8: "
+                          "usa la hoja tal como la descarga Moodle, sin guardarla con Excel.") from None
     header, *rows = list(csv.reader(io.StringIO(text))) or [[]]
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     sheet = Worksheet(text.split("\n", 1)[0].rstrip("\r"), header, rows, bom=raw.startswith(BOM.encode()))
@@ -125,7 +126,8 @@ def read_mapping(root: Path, assignment: str) -> dict[str, Participant]:
 
 def write_mapping(root: Path, assignment: str, students: dict[str, Participant]) -> Path:
     rows = [
-        {"alumno": student, "participante": p.participant, "nombre_completo": p.full_name, "correo": p.email, "usuario": p.username}
+        {"alumno": student, "participante": p.participant, "nombre_completo": p.full_name, "correo": p.email,
+         "usuario": p.username}
         for student, p in sorted(students.items())
     ]
     return write_csv(mapping_path(root, assignment), ["alumno", "participante", "nombre_completo", "correo", "usuario"], rows)
@@ -194,7 +196,8 @@ def _notes(sheet: Worksheet, assignment: str, marks: list[dict]) -> list[str]:
     moodle_max = {_cell(row, sheet.column(MAX_GRADE)) for row in sheet.rows} - {""}
     ours = {decimal(mark["max"]) for mark in marks}
     if marks and moodle_max and {m.replace(".", ",") for m in moodle_max} != ours:
-        notes.append(f"{assignment} vale {' / '.join(sorted(ours))} puntos en nbgrader y {' / '.join(sorted(moodle_max))} en Moodle: "
+        notes.append(f"{assignment} vale {' / '.join(sorted(ours))} puntos en nbgrader "
+                     f"y {' / '.join(sorted(moodle_max))} en Moodle: "
                      "Moodle ignora las notas mayores que su calificación máxima; iguala la de la tarea en Moodle.")
     if pending := sum(mark["pending"] for mark in marks):
         notes.append(f"Preguntas abiertas sin corregir a mano en {pending} de las entregas de {assignment}: su nota en la "

@@ -119,7 +119,8 @@ def dask_client(
             log_directory = os.path.join(os.path.dirname(output_log), "slurm") if output_log else None
             # Jobs end at their walltime: once none is left, the submissions still waiting fail (and are graded
             # again on the next run) instead of waiting for a worker forever.
-            stack.enter_context(dask.config.set({"distributed.scheduler.no-workers-timeout": f"{slurm_settings(config).start_timeout}s"}))
+            stack.enter_context(dask.config.set(
+                {"distributed.scheduler.no-workers-timeout": f"{slurm_settings(config).start_timeout}s"}))
             cluster = stack.enter_context(slurm_cluster(jobs=slurm, config=config, log_directory=log_directory))
             client = stack.enter_context(Client(cluster))
             wait_for_workers(client, jobs=slurm, config=config)

@@ -72,7 +72,8 @@ def student_record(*, gradebook: Gradebook, assignment: str, student: str) -> di
         fields = {field: getattr(gradebook.find_student(student), field) for field in STUDENT_FIELDS}
     except MissingEntry:
         fields = {}
-    return {"student": {"student_id": student, **fields}, "earlier_submission": _earlier_submission(gradebook, assignment, student)}
+    return {"student": {"student_id": student, **fields},
+            "earlier_submission": _earlier_submission(gradebook, assignment, student)}
 
 
 def add_student_record(*, gradebook: Gradebook, assignment: str, record: dict) -> None:
