@@ -7,6 +7,7 @@ never writes the course gradebook.
 
 from __future__ import annotations
 
+import resource
 import tempfile
 import time
 import traceback
@@ -32,6 +33,7 @@ class GradedSubmission:
     feedback_missing: bool = False  # graded, but nbgrader could not write the feedback
     log: str = ""  # nbgrader's log (or the traceback) when something failed
     crashed: bool = False  # the task raised or its worker died: no verdict on the notebook, the next run tries again
+    cpu_seconds: float = 0.0  # CPU the task used: this worker process and the kernel it waited for (see cpu_used)
 
 
 def grade_submission(
@@ -42,7 +44,7 @@ def grade_submission(
     ``gradebook`` is an ``assignment_gradebook`` and ``record`` the student's
     ``student_record``: together, the private gradebook the task grades in.
     """
-    started, digest = time.monotonic(), submission_digest(Path(root), assignment, student)
+    started, cpu, digest = time.monotonic(), cpu_used(), submission_digest(Path(root), assignment, student)
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch, kernel_environment(profile), quiet_gradebook():
         private = Path(scratch) / "gradebook.db"
         private.write_bytes(gradebook)
@@ -52,7 +54,8 @@ def grade_submission(
             add_student_record(gradebook=opened, assignment=assignment, record=record)
         result = run_nbgrader(config, Autograde, assignment=assignment, student=student, force=True, create_student=True)
         if not result["success"]:
-            return GradedSubmission(student, time.monotonic() - started, digest, failure=failure_reason(result), log=_log(result))
+            return GradedSubmission(student, time.monotonic() - started, digest, failure=failure_reason(result), log=_log(result),
+                                    cpu_seconds=cpu_used() - cpu)
         feedback = run_nbgrader(config, GenerateFeedbackPage, assignment=assignment, student=student, force=True)
         with open_gradebook(config) as opened:
             results = autograded_results(gradebook=opened, assignment=assignment, student=student)
@@ -63,7 +66,20 @@ def grade_submission(
         results=results,
         feedback_missing=not feedback["success"],
         log="" if feedback["success"] else _log(feedback),
+        cpu_seconds=cpu_used() - cpu,
     )
+
+
+def cpu_used() -> float:
+    """CPU seconds of this process and of its children that have ended (the student's kernel once it shut down).
+
+    A worker runs one task at a time, so the difference across a task is that
+    task's: nbgrader's own work here, and the kernel with the launcher that
+    sandboxed it. The judges the verdict server forks are that server's
+    children, not this process's: their few seconds are not counted.
+    """
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def sees_course(*, root: str) -> bool:
