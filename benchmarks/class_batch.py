@@ -41,6 +41,7 @@ from class_grading_courses import (  # noqa: E402  (first: it puts the repositor
 )
 
 from autograder.pipeline.run import batch  # noqa: E402
+from autograder.pipeline.run.cost import makespan  # noqa: E402
 from tests.p1_normalizacion.scenarios import TABLE  # noqa: E402
 
 from class_grading_baselines import measure_plain  # noqa: E402
@@ -176,6 +177,12 @@ def report(submissions: list[Submission], kits: list[KitBatch], plain) -> None:
         print(f"{'nbgrader solo (+ generate_feedback, export)':<42}{total:>10.0f}")
         for kit in kits:
             print(f"nbgrader (autograde + feedback + export) / kit {kit.label}: {total / kit.seconds:.2f}×")
+    if kits:
+        cpu = kits[-1].cpu
+        print(f"\nCon los s de CPU medidos de cada entrega («{kits[-1].label}»), sin otra carga en la máquina, 2 trabajadores"
+              f" tardarían: en orden de llegada {makespan(seconds=[cpu[s.student] for s in submissions], workers=WORKERS):.0f} s,"
+              f" primero las largas (según la estimación) {makespan(seconds=[cpu[s] for s in kits[-1].order], workers=WORKERS):.0f} s;"
+              f" límite {sum(cpu.values()) / WORKERS:.0f} s.")
     if len(kits) == 2:
         same = kits[0].scores == kits[1].scores
         print(f"mismas notas en los dos órdenes: {'sí' if same else 'NO'}")
