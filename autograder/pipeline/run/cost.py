@@ -7,18 +7,32 @@
 - ``untouched``: the student release with nothing answered (kernel start, data, nbgrader,
   feedback): what any submission costs, whatever it answers.
 
-Quick profile ("rapido"): CPU-seconds of the grading task (the Dask worker and the kernel it
-waited for; ``GradedSubmission.cpu_seconds``), measured on 2026-12-04 on the project's 2-core
-machine while other jobs shared it (CPU-seconds grow much less than wall time on a busy machine)::
+Quick profile ("rapido"): CPU-seconds of the grading task (the Dask worker, the student's kernel
+and the judges; ``GradedSubmission.cpu_seconds``), measured on 2026-12-05 (commit after 1428d90)
+on the project's 2-core machine while other jobs shared it, load average 10-20: the wall times
+were 5-7 times the CPU-seconds, which grow much less than wall time on a busy machine. Each
+assignment in its own process, the four at once::
 
-    .venv/bin/python benchmarks/grading_cost.py --perfiles rapido
+    .venv/bin/python benchmarks/grading_cost.py --perfiles rapido --practicas <práctica>
+
+    práctica                  perfil    entrega     s de CPU  s reales
+    p1_normalizacion          rapido    completa        96.3     603.4
+    p1_normalizacion          rapido    sin_tocar        8.8      24.4
+    p2_aspectos_practicos     rapido    completa        78.6     522.2
+    p2_aspectos_practicos     rapido    sin_tocar        8.4      27.3
+    p3_ajuste_entrenamiento   rapido    completa        81.7     560.3
+    p3_ajuste_entrenamiento   rapido    sin_tocar        7.9      19.2
+    p4_ajustes_del_modelo     rapido    completa       138.4     687.7
+    p4_ajustes_del_modelo     rapido    sin_tocar        7.8      12.1
 
 Full profile ("completo"): not measured with that command yet (``--perfiles completo`` takes
 about an hour for the four assignments on a quiet 2-core machine). ``complete`` is the wall time of
 the reference solution on the full data on a quiet 2-core machine, as issue 27 reports it (p1 6.5 min,
 p2 20-27 min, p3 17 min, p4 6-8 min; the middle of each range), which agrees with the execution times
-recorded in ``solutions/<práctica>.ipynb`` for p2-p4 (1578, 1031 and 440 s); ``untouched`` is the quick
-profile's (loading the full data adds seconds, not minutes). Refresh both with the command above.
+recorded in ``solutions/<práctica>.ipynb`` for p2-p4 (1578, 1031 and 440 s) but not for p1 (its notebook
+records 987 s, from 2026-11-22: unverified which is right today); ``untouched`` is the quick profile's
+(loading the full data adds seconds, not minutes). Refresh both with the command above
+(``--perfiles rapido completo``).
 
 ``CELL_SECONDS[assignment][grade_id]``: seconds of the reference solution's run that each answer
 cell accounts for (its own execution and that of the locked cells after it, which run what it
@@ -49,20 +63,20 @@ class Cost:
 
 COST = {
     "p1_normalizacion": {
-        "rapido": Cost(complete=100, untouched=20),
-        "completo": Cost(complete=390, untouched=20),
+        "rapido": Cost(complete=96, untouched=9),
+        "completo": Cost(complete=390, untouched=9),
     },
     "p2_aspectos_practicos": {
-        "rapido": Cost(complete=150, untouched=20),
-        "completo": Cost(complete=1410, untouched=20),
+        "rapido": Cost(complete=79, untouched=8),
+        "completo": Cost(complete=1410, untouched=8),
     },
     "p3_ajuste_entrenamiento": {
-        "rapido": Cost(complete=150, untouched=20),
-        "completo": Cost(complete=1020, untouched=20),
+        "rapido": Cost(complete=82, untouched=8),
+        "completo": Cost(complete=1020, untouched=8),
     },
     "p4_ajustes_del_modelo": {
-        "rapido": Cost(complete=150, untouched=20),
-        "completo": Cost(complete=420, untouched=20),
+        "rapido": Cost(complete=138, untouched=8),
+        "completo": Cost(complete=420, untouched=8),
     },
 }
 
