@@ -5,7 +5,10 @@ kernel thread settings, ``c.Sandbox.cpu_threads``) two submissions in a fresh sc
 
 - ``completa``: the reference solution as a student submits it (``tests/<práctica>/escenarios/solucion.ipynb``);
 - ``sin_tocar``: the student release untouched (``sin_cambios.ipynb``): what every submission costs
-  whatever it answers (kernel start, data, nbgrader, feedback).
+  whatever it answers (kernel start, data, nbgrader, feedback);
+
+after a first, untouched one (``arranque``) that pays the worker's own start-up (its verdict server, the imports
+of its first grading): ``WORKER_START`` is what it costs more than ``sin_tocar``.
 
 and prints, for each, the CPU-seconds of its grading task (the worker process and the kernel it
 waited for: ``GradedSubmission.cpu_seconds``) next to its wall time, then the ``COST`` entries to
@@ -40,7 +43,9 @@ from autograder.pipeline.assign.views import release  # noqa: E402
 from autograder.pipeline.run import batch  # noqa: E402
 from autograder.pipeline.run.cost import ASSIGNMENTS, cell_seconds  # noqa: E402
 
-SUBMISSIONS = {"completa": "solucion", "sin_tocar": "sin_cambios"}
+# Graded in this order on one worker: the first task on a worker also pays its start-up (the verdict server, the
+# imports of the first grading), measured apart as ``arranque`` minus ``sin_tocar``.
+SUBMISSIONS = {"arranque": "sin_cambios", "completa": "solucion", "sin_tocar": "sin_cambios"}
 
 
 def scratch_course(folder: Path, assignment: str) -> Path:
@@ -59,7 +64,7 @@ def scratch_course(folder: Path, assignment: str) -> Path:
 
 def measure(assignment: str, profile: str) -> dict[str, tuple[float, float]]:
     """{submission: (CPU-seconds, wall seconds)} of its grading task."""
-    tasks, record = {}, batch._record
+    tasks, record, longest_first = {}, batch._record, batch.longest_first
 
     def recording(root, config, assignment_id, profile_id, graded):
         tasks[graded.student] = graded
@@ -67,14 +72,14 @@ def measure(assignment: str, profile: str) -> dict[str, tuple[float, float]]:
 
     with tempfile.TemporaryDirectory(prefix="coste-") as folder:
         course = scratch_course(Path(folder), assignment)
-        batch._record = recording
+        batch._record, batch.longest_first = recording, list  # this order, not longest first
         try:
             started = time.monotonic()
             batch.grade(root=course, assignment=assignment, students=list(SUBMISSIONS), profile=profile, workers=1,
                         progress=lambda line: print(f"  {line}", flush=True))
             print(f"  lote de {len(SUBMISSIONS)} en un trabajador: {time.monotonic() - started:.0f} s", flush=True)
         finally:
-            batch._record = record
+            batch._record, batch.longest_first = record, longest_first
     failed = [student for student, graded in tasks.items() if graded.failure and student == "completa"]
     if failed:
         raise SystemExit(f"{assignment}: la solución no se pudo corregir: {tasks['completa'].failure}")
@@ -106,6 +111,8 @@ def main() -> None:
     for (assignment, profile), rows in measured.items():
         print(f'    "{assignment}": {{"{profile}": Cost(complete={rows["completa"][0]:.0f}, '
               f'untouched={rows["sin_tocar"][0]:.0f})}},')
+    starts = [rows["arranque"][0] - rows["sin_tocar"][0] for rows in measured.values()]
+    print(f"WORKER_START: {sum(starts) / len(starts):.0f} (media de {', '.join(f'{value:.0f}' for value in starts)})")
 
 
 def print_cell_seconds() -> None:

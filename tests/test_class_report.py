@@ -22,7 +22,7 @@ from tests.conftest import GRADED_ASSIGNMENT as ASSIGNMENT, cell_scores, copy_co
 
 REGRADED = ("cuaderno_roto", "sin_cambios")
 ANNOUNCED = re.compile(r"Se van a corregir 2 entregas de p1_normalizacion \(perfil rápido\) con \d+ trabajador(es)?: "
-                       r"(menos de 1 min|unos \d+ min)\.$")
+                       r"(menos de 1 min|cerca de 1 min|unos \d+ min)\.$")
 KIT_LINES = re.compile(
     ANNOUNCED.pattern + "|"
     r"\[[█░]+\] \d+/\d+ · .* · \w+: "  # progress

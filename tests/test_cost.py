@@ -53,10 +53,12 @@ def test_a_batch_lasts_until_its_last_worker_is_free():
     assert makespan(seconds=[1, 1, 1, 3], workers=2) == 4
     assert makespan(seconds=[3, 1, 1, 1], workers=2) == 3
     assert makespan(seconds=[], workers=2) == 0
+    assert makespan(seconds=[60] * 5, workers=2, start=30) == 210
+    assert makespan(seconds=[60], workers=2, start=30) == 90
 
 
 @pytest.mark.parametrize("seconds, said", [
-    (20, "menos de 1 min"), (359, "unos 6 min"), (3599, "unas 1 h"), (3 * 3600 + 20 * 60, "unas 3 h 20 min"),
+    (20, "menos de 1 min"), (40, "cerca de 1 min"), (359, "unos 6 min"), (3599, "unas 1 h"), (3 * 3600 + 20 * 60, "unas 3 h 20 min"),
     (21 * 3600 + 14 * 60, "unas 21 h"),
 ])
 def test_durations_are_rounded_spanish(seconds, said):

@@ -15,7 +15,7 @@ from autograder.pipeline.run.submission_task import GradedSubmission, crashed_ta
 from autograder.pipeline.run.dask_cluster import dask_client, run_each
 from autograder.pipeline.run.private_gradebook import assignment_gradebook, merge_results, quiet_gradebook, student_record
 from autograder.pipeline.run.progress import FEEDBACK_MISSING, Progress
-from autograder.pipeline.run.cost import COST, estimate_line, makespan
+from autograder.pipeline.run.cost import COST, WORKER_START, estimate_line, makespan
 from autograder.pipeline.run.order import estimated_seconds, longest_first
 from autograder.pipeline.run.resume_state import graded_state, save_state
 from autograder.pipeline.assign.views import release
@@ -175,7 +175,7 @@ def _estimate_line(students: dict[str, list[str]], profile: str, estimates: list
     counts = {assignment: len(chosen) for assignment, chosen in students.items() if chosen}
     workers = max(1, sum(client.nthreads().values()))
     known = all(profile in COST.get(assignment, {}) for assignment in counts)
-    seconds = makespan(seconds=estimates, workers=workers) if known else None
+    seconds = makespan(seconds=estimates, workers=workers, start=WORKER_START) if known else None
     return estimate_line(counts=counts, profile=profile, workers=workers, seconds=seconds)
 
 

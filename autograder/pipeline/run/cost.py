@@ -53,6 +53,9 @@ from datetime import datetime
 ASSIGNMENTS = ("p1_normalizacion", "p2_aspectos_practicos", "p3_ajuste_entrenamiento", "p4_ajustes_del_modelo")
 PROFILE_NAMES = {"rapido": "rápido", "completo": "completo"}
 README_STUDENTS, README_CORES = 100, (2, 16, 64)
+# CPU-seconds a worker spends once, on its first submission, more than on the next ones: its verdict server's
+# start-up and the imports of its first grading (``benchmarks/grading_cost.py``, the same run as COST's quick figures).
+WORKER_START = 30
 
 
 @dataclass(frozen=True)
@@ -124,19 +127,26 @@ def _timestamp(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def makespan(*, seconds: list[float], workers: int) -> float:
-    """Wall seconds for ``workers`` to grade jobs of ``seconds``, handed out in this order to whichever is free."""
-    free = [0.0] * max(1, workers)
+def makespan(*, seconds: list[float], workers: int, start: float = 0.0) -> float:
+    """Wall seconds for ``workers`` to grade jobs of ``seconds``, handed out in this order to whichever is free.
+
+    ``start``: what each worker spends once before its first job (``WORKER_START``).
+    """
+    if not seconds:
+        return 0.0
+    free = [start] * max(1, min(workers, len(seconds)))
     for job in seconds:
         heapq.heapreplace(free, free[0] + job)
     return max(free)
 
 
 def duration(seconds: float) -> str:
-    """A rounded Spanish duration: «menos de 1 min», «unos 6 min», «unas 3 h 20 min», «unas 21 h»."""
+    """A rounded Spanish duration: «menos de 1 min», «cerca de 1 min», «unos 6 min», «unas 3 h 20 min», «unas 21 h»."""
     minutes = round(seconds / 60)
     if minutes < 1:
         return "menos de 1 min"
+    if minutes == 1:
+        return "cerca de 1 min"
     if minutes < 60:
         return f"unos {minutes} min"
     hours, minutes = divmod(minutes if minutes < 600 else round(minutes / 60) * 60, 60)
