@@ -8,22 +8,28 @@
   feedback): what any submission costs, whatever it answers.
 
 Quick profile ("rapido"): CPU-seconds of the grading task (the Dask worker, the student's kernel
-and the judges; ``GradedSubmission.cpu_seconds``), measured on 2026-12-05 (commit after 1428d90)
-on the project's 2-core machine while other jobs shared it, load average 10-20: the wall times
-were 5-7 times the CPU-seconds, which grow much less than wall time on a busy machine. Each
-assignment in its own process, the four at once::
+and the judges; ``GradedSubmission.cpu_seconds``), measured on 2026-12-05 at 00:46-00:53 UTC on the
+project's 2-core machine, each assignment in its own process, the four at once, while other jobs
+shared the machine (load average 9 falling to 4)::
 
     .venv/bin/python benchmarks/grading_cost.py --perfiles rapido --practicas <práctica>
 
     práctica                  perfil    entrega     s de CPU  s reales
-    p1_normalizacion          rapido    completa        96.3     603.4
-    p1_normalizacion          rapido    sin_tocar        8.8      24.4
-    p2_aspectos_practicos     rapido    completa        78.6     522.2
-    p2_aspectos_practicos     rapido    sin_tocar        8.4      27.3
-    p3_ajuste_entrenamiento   rapido    completa        81.7     560.3
-    p3_ajuste_entrenamiento   rapido    sin_tocar        7.9      19.2
-    p4_ajustes_del_modelo     rapido    completa       138.4     687.7
-    p4_ajustes_del_modelo     rapido    sin_tocar        7.8      12.1
+    p1_normalizacion          rapido    arranque        14.5      44.6
+    p1_normalizacion          rapido    completa        59.8     162.0
+    p1_normalizacion          rapido    sin_tocar        5.4       6.4
+    p2_aspectos_practicos     rapido    arranque        14.3      44.8
+    p2_aspectos_practicos     rapido    completa        44.1     124.1
+    p2_aspectos_practicos     rapido    sin_tocar        6.9      15.3
+    p3_ajuste_entrenamiento   rapido    arranque        14.2      45.1
+    p3_ajuste_entrenamiento   rapido    completa        47.0     127.2
+    p3_ajuste_entrenamiento   rapido    sin_tocar        6.9      15.2
+    p4_ajustes_del_modelo     rapido    arranque        14.3      43.7
+    p4_ajustes_del_modelo     rapido    completa        88.8     189.7
+    p4_ajustes_del_modelo     rapido    sin_tocar        6.0       6.4
+
+CPU-seconds grow with the load too, though less than wall time: the same p1 solution measured
+93-96 CPU-s at load average 15-20 and 60-66 at 5-10. Refresh these on a quiet machine.
 
 Full profile ("completo"): not measured with that command yet (``--perfiles completo`` takes
 about an hour for the four assignments on a quiet 2-core machine). ``complete`` is the wall time of
@@ -55,7 +61,7 @@ PROFILE_NAMES = {"rapido": "rápido", "completo": "completo"}
 README_STUDENTS, README_CORES = 100, (2, 16, 64)
 # CPU-seconds a worker spends once, on its first submission, more than on the next ones: its verdict server's
 # start-up and the imports of its first grading (``benchmarks/grading_cost.py``, the same run as COST's quick figures).
-WORKER_START = 30
+WORKER_START = 8  # arranque minus sin_tocar above: 9, 7, 7, 8
 
 
 @dataclass(frozen=True)
@@ -66,20 +72,20 @@ class Cost:
 
 COST = {
     "p1_normalizacion": {
-        "rapido": Cost(complete=96, untouched=9),
-        "completo": Cost(complete=390, untouched=9),
+        "rapido": Cost(complete=60, untouched=5),
+        "completo": Cost(complete=390, untouched=5),
     },
     "p2_aspectos_practicos": {
-        "rapido": Cost(complete=79, untouched=8),
-        "completo": Cost(complete=1410, untouched=8),
+        "rapido": Cost(complete=44, untouched=7),
+        "completo": Cost(complete=1410, untouched=7),
     },
     "p3_ajuste_entrenamiento": {
-        "rapido": Cost(complete=82, untouched=8),
-        "completo": Cost(complete=1020, untouched=8),
+        "rapido": Cost(complete=47, untouched=7),
+        "completo": Cost(complete=1020, untouched=7),
     },
     "p4_ajustes_del_modelo": {
-        "rapido": Cost(complete=138, untouched=8),
-        "completo": Cost(complete=420, untouched=8),
+        "rapido": Cost(complete=89, untouched=6),
+        "completo": Cost(complete=420, untouched=6),
     },
 }
 
