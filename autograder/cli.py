@@ -34,6 +34,7 @@ def _grade(args) -> None:
     results = grade(
         root=args.curso, assignment=args.practica, students=args.alumno, profile=args.perfil, force=args.forzar,
         progress=partial(print, flush=True), workers=args.trabajadores, scheduler=args.planificador, slurm=args.slurm,
+        announce=partial(print, flush=True),
     )
     print(score_table(args.practica, results))
     print(f"Calificaciones en {Path(args.curso).resolve() / 'calificaciones' / (args.practica + '.csv')}")

@@ -21,7 +21,10 @@ from autograder.pipeline.run.batch import WORKER_OUTPUT_LOG
 from tests.conftest import GRADED_ASSIGNMENT as ASSIGNMENT, cell_scores, copy_course
 
 REGRADED = ("cuaderno_roto", "sin_cambios")
+ANNOUNCED = re.compile(r"Se van a corregir 2 entregas de p1_normalizacion \(perfil rápido\) con \d+ trabajador(es)?: "
+                       r"(menos de 1 min|cerca de 1 min|unos \d+ min)\.$")
 KIT_LINES = re.compile(
+    ANNOUNCED.pattern + "|"
     r"\[[█░]+\] \d+/\d+ · .* · \w+: "  # progress
     r"|Calificaciones de p1_normalizacion$|alumno +automático +manual +estado$|\w+ +\d+\.\d\d/"
     r"|Calificaciones en .*p1_normalizacion\.csv$"
@@ -72,13 +75,16 @@ def _table(page: str, table_id: str) -> list[list[str]]:
 
 
 def test_corregir_prints_only_its_own_spanish_lines(graded):
-    """Does `autograder corregir` print only its own lines, no TensorFlow, absl or Dask start-up notices?"""
+    """Does `autograder corregir` print only its own lines, no TensorFlow, absl or Dask start-up notices, starting with
+    the one that says how many it grades (none when there is nothing to grade)?"""
     _, runs = graded
     for run in runs:
         lines = [line for line in (run.stdout + run.stderr).splitlines() if line.strip()]
         assert lines
         assert not [line for line in lines if NOISE.search(line)]
         assert [line for line in lines if not KIT_LINES.match(line)] == []
+    assert [bool(ANNOUNCED.match(run.stdout.splitlines()[0])) for run in runs] == [True, False]
+    assert [sum(bool(ANNOUNCED.match(line)) for line in run.stdout.splitlines()) for run in runs] == [1, 0]
 
 
 def test_start_up_notices_go_to_the_workers_log(graded):

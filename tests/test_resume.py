@@ -69,8 +69,9 @@ class KilledRun:
 
 
 # 0, 1 and 0.5 points: the untouched release and two submissions done in part, each training networks (one
-# exercise's comparison, or two) and scoring the cells it answered. The untouched release, graded first, is done
-# in seconds, so the kill -9 after its grade finds the two others being graded or waiting.
+# exercise's comparison, or two) and scoring the cells it answered. Longest first, the two done in part go to the
+# 2 workers and the untouched release waits, so the kill -9 after the first grade finds one submission being
+# graded and the release waiting.
 SCENARIOS = {"ana": "sin_cambios", "bea": "solo_ejercicios_1_y_2", "carlos": "solo_ejercicio_1"}
 
 

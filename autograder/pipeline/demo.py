@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from autograder.pipeline.run.batch import grade
+from autograder.pipeline.run.batch import grade_assignments
 from autograder.pipeline.assign.views import release
 from autograder.pipeline.grades.records import StudentGrade
 
@@ -25,12 +25,12 @@ def submit_examples(*, root: Path) -> dict[str, list[str]]:
     return submitted
 
 
-def demo(*, root: Path, profile: str = "rapido", progress: Callable[[str], None] = print) -> dict[str, list[StudentGrade]]:
+def demo(*, root: Path, profile: str = "rapido", progress: Callable[[str], None] = print,
+         workers: int | None = None) -> dict[str, list[StudentGrade]]:
+    """Release every assignment, then grade every example of every assignment in one batch (one cluster, longest
+    first), each into its own assignment's gradebook entries, feedback and class files."""
     root = Path(root).resolve()
     for folder in release(root=root):
         progress(f"Versión de alumno generada en {folder.relative_to(root)}/")
-    results = {}
-    for assignment, students in submit_examples(root=root).items():
-        progress(f"Corrigiendo {len(students)} entregas de ejemplo de {assignment} (perfil {profile})...")
-        results[assignment] = grade(root=root, assignment=assignment, students=students, profile=profile, progress=progress)
-    return results
+    return grade_assignments(root=root, students=submit_examples(root=root), profile=profile, progress=progress,
+                             announce=progress, workers=workers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+import nbformat
 from nbgrader.api import MissingEntry
 
 from autograder.pipeline.export.class_files import write_class_files
@@ -15,16 +16,18 @@ from autograder.pipeline.run.dask_cluster import check_cluster_options, dask_cli
 from autograder.pipeline.run.gpu_workers import task_resources
 from autograder.pipeline.run.private_gradebook import assignment_gradebook, merge_results, quiet_gradebook, student_record
 from autograder.pipeline.run.progress import Progress
+from autograder.pipeline.run.cost import COST, WORKER_START, estimate_line, makespan
+from autograder.pipeline.run.order import estimated_seconds, longest_first
 from autograder.pipeline.grades.records import StudentGrade, recorded_grade, submitted_students
 from autograder.pipeline.grades.resume_state import graded_state, save_state
 from autograder.pipeline.assign.views import release
 from autograder.sandbox import probe
 
-__all__ = ["WORKER_OUTPUT_LOG", "grade"]
+__all__ = ["WORKER_OUTPUT_LOG", "grade", "grade_assignments"]
 
 # What the workers and the students' kernels print outside the kit's own messages
-# (TensorFlow's start-up notices among them): logs/<assignment>/<this path>, in a
-# folder of its own so that no student id names it.
+# (TensorFlow's start-up notices among them): logs/<assignment>/<this path> (logs/<this path>
+# for a batch of several assignments), in a folder of its own so that no student id names it.
 WORKER_OUTPUT_LOG = "trabajadores/salida.log"
 
 
@@ -40,6 +43,7 @@ def grade(
     scheduler: str | None = None,
     slurm: int | None = None,
     graded: Callable[[StudentGrade], None] | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> list[StudentGrade]:
     """Autograde every submission of ``assignment`` in parallel on Dask.
 
@@ -54,68 +58,147 @@ def grade(
     assignment of the gradebook, for Moodle's grade import).
 
     Resumable: a submission graded before with the same notebook and profile
-    is not graded again unless ``force``.
+    is not graded again unless ``force``. The submissions expected to take
+    longest are handed out first (``order.py``).
 
     ``graded(result)``: called for each submission as soon as it is in the
     gradebook with its feedback written (at once for one graded before),
     before the rest of the batch ends.
+
+    ``announce(line)``: called once, before the first submission is graded, with
+    the Spanish line that says how many will be graded, on how many workers, and
+    how long that is expected to take (``cost.py``).
+    """
+    return grade_assignments(
+        root=root, students={assignment: students}, profile=profile, force=force, progress=progress, workers=workers,
+        scheduler=scheduler, slurm=slurm, graded=graded, announce=announce,
+    )[assignment]
+
+
+def grade_assignments(
+    *,
+    root: Path,
+    students: dict[str, list[str] | None],
+    profile: str = "completo",
+    force: bool = False,
+    progress: Callable[[str], None] = print,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    slurm: int | None = None,
+    graded: Callable[[StudentGrade], None] | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> dict[str, list[StudentGrade]]:
+    """``grade`` for several assignments in one batch: one cluster, every submission of them handed out longest first.
+
+    ``students``: {assignment: its students, or None for every submission}. Each
+    submission is graded into its own assignment's gradebook entries and class
+    files, exactly as ``grade`` of that assignment alone would; the progress lines
+    name the assignment when there is more than one.
     """
     check_cluster_options(workers=workers, scheduler=scheduler, slurm=slurm)
     root = Path(root).resolve()
-    students = students or submitted_students(root, assignment)
-    if not students:
-        raise CourseError(f"No hay entregas de {assignment} en {root / 'submitted'}.")
+    students = {assignment: chosen or submitted_students(root, assignment) for assignment, chosen in students.items()}
+    for assignment, chosen in students.items():
+        if not chosen:
+            raise CourseError(f"No hay entregas de {assignment} en {root / 'submitted'}.")
     config = load_config(root)
-    if not _in_gradebook(config, assignment):
-        release(root=root, assignment_ids=[assignment])
-    states = {student: None if force else graded_state(root, assignment, student, profile) for student in students}
-    pending = [student for student, state in states.items() if state is None]
-    tracker, results = Progress(total=len(students), to_grade=len(pending), emit=progress), {}
-    for student in students:
-        if states[student] is not None:
-            seconds, failure = states[student]["seconds"], states[student]["failure"]
-            results[student] = recorded_grade(config, assignment, student, seconds, failure=failure)
-            tracker.report(results[student], graded_now=False)
-            if graded:
-                graded(results[student])
-    for student, result in _graded_on_dask(root, config, assignment, pending, profile, workers, scheduler, slurm,
-                                           progress):
-        results[student] = result
-        tracker.report(result, graded_now=True)
+    if missing := [assignment for assignment in students if not _in_gradebook(config, assignment)]:
+        release(root=root, assignment_ids=missing)
+    states = {assignment: {student: None if force else graded_state(root, assignment, student, profile)
+                           for student in chosen}
+              for assignment, chosen in students.items()}
+    pending = {assignment: [student for student, state in found.items() if state is None]
+               for assignment, found in states.items()}
+    tracker = Progress(total=sum(map(len, students.values())), to_grade=sum(map(len, pending.values())), emit=progress)
+    results, named = {assignment: {} for assignment in students}, len(students) > 1
+    for assignment, found in states.items():
+        for student, state in found.items():
+            if state is not None:
+                seconds, failure = state["seconds"], state["failure"]
+                results[assignment][student] = recorded_grade(config, assignment, student, seconds, failure=failure)
+                tracker.report(results[assignment][student], graded_now=False, label=_label(assignment, student, named))
+                if graded:
+                    graded(results[assignment][student])
+    batch = _graded_on_dask(root, config, pending, profile, workers, scheduler, slurm, announce, progress)
+    for (assignment, student), result in batch:
+        results[assignment][student] = result
+        tracker.report(result, graded_now=True, label=_label(assignment, student, named))
         if graded:
             graded(result)
-    results = [results[student] for student in students]
-    write_class_files(root=root, config=config, assignment=assignment, results=results)
-    return results
+    by_assignment = {assignment: [results[assignment][student] for student in chosen]
+                     for assignment, chosen in students.items()}
+    for assignment, assignment_results in by_assignment.items():
+        write_class_files(root=root, config=config, assignment=assignment, results=assignment_results)
+    return by_assignment
 
 
-def _graded_on_dask(root: Path, config, assignment: str, students: list[str], profile: str, workers, scheduler, slurm,
-                    progress: Callable[[str], None]):
-    """Grade ``students`` on Dask; yield each one's grade, merged into the course gradebook, as it arrives.
+def _label(assignment: str, student: str, named: bool) -> str | None:
+    return f"{student} ({assignment})" if named else None
+
+
+def _graded_on_dask(root: Path, config, students: dict[str, list[str]], profile: str, workers, scheduler, slurm,
+                    announce, progress: Callable[[str], None]):
+    """Grade ``students`` ({assignment: students}) on Dask, longest first; yield ``((assignment, student), grade)``,
+    merged into the course gradebook, as each arrives.
 
     Before the first, ``progress`` says which protections of the course's sandbox the workers cannot apply.
     """
-    if not students:
+    if not any(students.values()):
         return
-    jobs = _jobs(root, config, assignment, students, profile)
+    jobs = {}
+    for assignment, chosen in students.items():
+        if chosen:
+            jobs.update(_jobs(root, config, assignment, chosen, profile))
+    estimates = _estimates(root, jobs, profile)
+    jobs = {key: jobs[key] for key in longest_first(estimates)}
     # The profile is checked here, before any worker starts; each task sets it on its own worker.
-    output_log = root / "logs" / assignment / WORKER_OUTPUT_LOG
+    assignments = [assignment for assignment, chosen in students.items() if chosen]
+    output_log = root / "logs" / (assignments[0] if len(assignments) == 1 else "") / WORKER_OUTPUT_LOG
     with (kernel_environment(profile), quiet_gradebook(),
           dask_client(workers=workers, scheduler=scheduler, slurm=slurm, config=config, output_log=output_log) as client):
         _check_workers(client, root)
         for notice in sandbox_notices(client, dict(config.Sandbox)):
             progress(notice)
-        for student, outcome in run_each(client=client, function=grade_submission, jobs=jobs, resources=task_resources(config)):
+        if announce:
+            announce(_estimate_line(students, profile, [estimates[key] for key in jobs], client))
+        resources = task_resources(config)
+        for (assignment, student), outcome in run_each(client=client, function=grade_submission, jobs=jobs,
+                                                       resources=resources):
             graded = outcome if isinstance(outcome, GradedSubmission) else crashed_task(student=student, error=outcome)
-            yield student, _record(root, config, assignment, profile, graded)
+            yield (assignment, student), _record(root, config, assignment, profile, graded)
 
 
-def _jobs(root: Path, config, assignment: str, students: list[str], profile: str) -> dict[str, dict]:
-    """The arguments of each student's grading task."""
+def _estimates(root: Path, jobs: dict[tuple[str, str], dict], profile: str) -> dict[tuple[str, str], float]:
+    """Each job's expected seconds on one worker, from its submitted notebook (``order.py``)."""
+    releases = {}
+    for assignment in {assignment for assignment, _ in jobs}:
+        try:
+            releases[assignment] = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+        except (OSError, ValueError):
+            releases[assignment] = None
+    return {
+        (assignment, student): estimated_seconds(
+            notebook=root / "submitted" / student / assignment / f"{assignment}.ipynb", release=releases[assignment],
+            assignment=assignment, profile=profile)
+        for assignment, student in jobs
+    }
+
+
+def _estimate_line(students: dict[str, list[str]], profile: str, estimates: list[float], client) -> str:
+    """The announcement: the workers the cluster has now, the wall time the estimates give on them (cost.py)."""
+    counts = {assignment: len(chosen) for assignment, chosen in students.items() if chosen}
+    workers = max(1, sum(client.nthreads().values()))
+    known = all(profile in COST.get(assignment, {}) for assignment in counts)
+    seconds = makespan(seconds=estimates, workers=workers, start=WORKER_START) if known else None
+    return estimate_line(counts=counts, profile=profile, workers=workers, seconds=seconds)
+
+
+def _jobs(root: Path, config, assignment: str, students: list[str], profile: str) -> dict[tuple[str, str], dict]:
+    """The arguments of each student's grading task, by (assignment, student)."""
     with open_gradebook(config) as gradebook:
         private = assignment_gradebook(gradebook=gradebook, assignment=assignment)
         return {
-            student: {
+            (assignment, student): {
                 "root": str(root), "assignment": assignment, "student": student, "profile": profile, "gradebook": private,
                 "record": student_record(gradebook=gradebook, assignment=assignment, student=student),
             }

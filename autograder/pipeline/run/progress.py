@@ -18,8 +18,9 @@ class Progress:
         self._done = self._graded = self._failures = 0
         self._started = time.monotonic()
 
-    def report(self, last, *, graded_now: bool) -> None:
-        """``last``: the StudentGrade just finished, graded in this run or found graded already."""
+    def report(self, last, *, graded_now: bool, label: str | None = None) -> None:
+        """``last``: the StudentGrade just finished, graded in this run or found graded already; ``label``: how the
+        line names it (its student by default)."""
         self._done += 1
         self._graded += graded_now
         self._failures += bool(last.failure)
@@ -27,7 +28,7 @@ class Progress:
         bar = "█" * filled + "░" * (BAR_WIDTH - filled)
         self._emit(
             f"[{bar}] {self._done}/{self._total} · {self._failures} sin corregir · {self._time_left()}"
-            f" · {last.student}: {_result(last, graded_now)}"
+            f" · {label or last.student}: {_result(last, graded_now)}"
         )
 
     def _time_left(self) -> str:

@@ -8,11 +8,13 @@ never writes the course gradebook.
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 from nbgrader.converters import Autograde
 
 from autograder.pipeline.course import CONFIG_FILE, kernel_environment, load_config, open_gradebook, run_nbgrader
@@ -32,6 +34,7 @@ class GradedSubmission:
     feedback_missing: bool = False  # graded, but nbgrader could not write the feedback
     log: str = ""  # nbgrader's log (or the traceback) when something failed
     crashed: bool = False  # the task raised or its worker died: no verdict on the notebook, the next run tries again
+    cpu_seconds: float = 0.0  # CPU the task used: this worker process, its kernel and judges (TaskCPU)
 
 
 def grade_submission(
@@ -43,7 +46,8 @@ def grade_submission(
     ``student_record``: together, the private gradebook the task grades in.
     """
     started, digest = time.monotonic(), submission_digest(Path(root), assignment, student)
-    with tempfile.TemporaryDirectory(prefix="autograder-") as scratch, kernel_environment(profile), quiet_gradebook():
+    with (TaskCPU() as cpu, tempfile.TemporaryDirectory(prefix="autograder-") as scratch, kernel_environment(profile),
+          quiet_gradebook()):
         private = Path(scratch) / "gradebook.db"
         private.write_bytes(gradebook)
         config = load_config(Path(root))
@@ -53,10 +57,12 @@ def grade_submission(
             add_student_record(gradebook=opened, assignment=assignment, record=record)
         result = run_nbgrader(config, Autograde, assignment=assignment, student=student, force=True, create_student=True)
         if not result["success"]:
-            return GradedSubmission(student, time.monotonic() - started, digest, failure=failure_reason(result), log=_log(result))
+            return GradedSubmission(student, time.monotonic() - started, digest, failure=failure_reason(result), log=_log(result),
+                                    cpu_seconds=cpu.seconds())
         feedback = run_nbgrader(config, GenerateFeedbackPage, assignment=assignment, student=student, force=True)
         with open_gradebook(config) as opened:
             results = autograded_results(gradebook=opened, assignment=assignment, student=student)
+        cpu_seconds = cpu.seconds()
     return GradedSubmission(
         student,
         time.monotonic() - started,
@@ -64,7 +70,68 @@ def grade_submission(
         results=results,
         feedback_missing=not feedback["success"],
         log="" if feedback["success"] else _log(feedback),
+        cpu_seconds=cpu_seconds,
     )
+
+
+class TaskCPU:
+    """CPU seconds a task used: this process's, and its descendants' (the student's kernel, the judges), sampled.
+
+    The kernel runs sandboxed in a PID namespace of its own; it is not reaped
+    as this process's child, so ``RUSAGE_CHILDREN`` never counts it. Instead,
+    every ``interval`` seconds, the user and system time of each process below
+    this one is read (``psutil``); what one spent before the task started
+    (the verdict server's start-up) is not counted. A process that ends between
+    two samples loses at most ``interval`` seconds; one that lives shorter than
+    that is not seen. A worker runs one task at a time, so this process's own
+    time across the task is the task's: nbgrader's work.
+    """
+
+    def __init__(self, interval: float = 0.5):
+        self._interval, self._stop = interval, threading.Event()
+        self._me = psutil.Process()
+        self._before = self._tree()
+        self._latest: dict[tuple[int, float], float] = {}
+        self._own = self._own_seconds()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> TaskCPU:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+
+    def seconds(self) -> float:
+        """The CPU seconds so far (and the sampling stops)."""
+        self._stop.set()
+        self._thread.join()
+        self._latest.update(self._tree())
+        used = sum(value - self._before.get(key, 0.0) for key, value in self._latest.items())
+        return self._own_seconds() - self._own + used
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self._interval):
+            self._latest.update(self._tree())
+
+    def _tree(self) -> dict[tuple[int, float], float]:
+        found = {}
+        try:
+            children = self._me.children(recursive=True)
+        except psutil.Error:
+            return found
+        for child in children:
+            try:
+                with child.oneshot():
+                    times = child.cpu_times()
+                    found[child.pid, child.create_time()] = times.user + times.system
+            except psutil.Error:  # it ended meanwhile
+                pass
+        return found
+
+    def _own_seconds(self) -> float:
+        times = self._me.cpu_times()
+        return times.user + times.system
 
 
 def sees_course(*, root: str) -> bool:

@@ -1,0 +1,199 @@
+"""What grading costs: one submission per assignment and profile, measured, and the times that follow from it.
+
+``COST[assignment][profile]`` is what one worker (one core: the kernel computes with
+``c.Sandbox.cpu_threads`` = 1 thread) spends grading one submission:
+
+- ``complete``: the reference solution as a student submits it;
+- ``untouched``: the student release with nothing answered (kernel start, data, nbgrader,
+  feedback): what any submission costs, whatever it answers.
+
+Quick profile ("rapido"): CPU-seconds of the grading task (the Dask worker, the student's kernel
+and the judges; ``GradedSubmission.cpu_seconds``), measured on 2026-12-05 at 00:46-00:53 UTC on the
+project's 2-core machine, each assignment in its own process, the four at once, while other jobs
+shared the machine (load average 9 falling to 4)::
+
+    .venv/bin/python benchmarks/grading_cost.py --perfiles rapido --practicas <práctica>
+
+    práctica                  perfil    entrega     s de CPU  s reales
+    p1_normalizacion          rapido    arranque        14.5      44.6
+    p1_normalizacion          rapido    completa        59.8     162.0
+    p1_normalizacion          rapido    sin_tocar        5.4       6.4
+    p2_aspectos_practicos     rapido    arranque        14.3      44.8
+    p2_aspectos_practicos     rapido    completa        44.1     124.1
+    p2_aspectos_practicos     rapido    sin_tocar        6.9      15.3
+    p3_ajuste_entrenamiento   rapido    arranque        14.2      45.1
+    p3_ajuste_entrenamiento   rapido    completa        47.0     127.2
+    p3_ajuste_entrenamiento   rapido    sin_tocar        6.9      15.2
+    p4_ajustes_del_modelo     rapido    arranque        14.3      43.7
+    p4_ajustes_del_modelo     rapido    completa        88.8     189.7
+    p4_ajustes_del_modelo     rapido    sin_tocar        6.0       6.4
+
+CPU-seconds grow with the load too, though less than wall time: the same p1 solution measured
+93-96 CPU-s at load average 15-20 and 60-66 at 5-10. Refresh these on a quiet machine.
+
+Full profile ("completo"): not measured with that command yet (``--perfiles completo`` takes
+about an hour for the four assignments on a quiet 2-core machine). ``complete`` is the wall time of
+the reference solution on the full data on a quiet 2-core machine, as issue 27 reports it (p1 6.5 min,
+p2 20-27 min, p3 17 min, p4 6-8 min; the middle of each range), which agrees with the execution times
+recorded in ``solutions/<práctica>.ipynb`` for p2-p4 (1578, 1031 and 440 s) but not for p1 (its notebook
+records 987 s, from 2026-11-22: unverified which is right today); ``untouched`` is the quick profile's
+(loading the full data adds seconds, not minutes). Refresh both with the command above
+(``--perfiles rapido completo``).
+
+``CELL_SECONDS[assignment][grade_id]``: seconds of the reference solution's run that each answer
+cell accounts for (its own execution and that of the locked cells after it, which run what it
+defined), from the execution times ``solutions/<práctica>.ipynb`` records (full data)::
+
+    .venv/bin/python benchmarks/grading_cost.py --celdas
+
+They tell how much of a complete submission's cost a half-done one carries (``order.py``).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+ASSIGNMENTS = ("p1_normalizacion", "p2_aspectos_practicos", "p3_ajuste_entrenamiento", "p4_ajustes_del_modelo")
+PROFILE_NAMES = {"rapido": "rápido", "completo": "completo"}
+README_STUDENTS, README_CORES = 100, (2, 16, 64)
+# CPU-seconds a worker spends once, on its first submission, more than on the next ones: its verdict server's
+# start-up and the imports of its first grading (``benchmarks/grading_cost.py``, the same run as COST's quick figures).
+WORKER_START = 8  # arranque minus sin_tocar above: 9, 7, 7, 8
+
+
+@dataclass(frozen=True)
+class Cost:
+    complete: float  # seconds of one worker for the reference solution
+    untouched: float  # seconds of one worker for the untouched release
+
+
+COST = {
+    "p1_normalizacion": {
+        "rapido": Cost(complete=60, untouched=5),
+        "completo": Cost(complete=390, untouched=5),
+    },
+    "p2_aspectos_practicos": {
+        "rapido": Cost(complete=44, untouched=7),
+        "completo": Cost(complete=1410, untouched=7),
+    },
+    "p3_ajuste_entrenamiento": {
+        "rapido": Cost(complete=47, untouched=7),
+        "completo": Cost(complete=1020, untouched=7),
+    },
+    "p4_ajustes_del_modelo": {
+        "rapido": Cost(complete=89, untouched=6),
+        "completo": Cost(complete=420, untouched=6),
+    },
+}
+
+CELL_SECONDS = {
+    "p1_normalizacion": {"normalizacion_1": 1.1, "normalizacion_2": 1.1, "normalizacion_3": 1.4, "modelo": 465.7,
+                         "reduce_lr": 253.6, "modelo_final": 262.3},
+    "p2_aspectos_practicos": {"modelo": 0.0, "activaciones": 427.7, "inicializacion": 337.1, "optimizadores": 530.1,
+                              "modelo_final": 281.0, "evaluacion_test": 1.1},
+    "p3_ajuste_entrenamiento": {"busqueda_lr": 354.7, "busqueda_planificador": 609.7, "modelo_final": 65.6,
+                                "resultados": 0.0},
+    "p4_ajustes_del_modelo": {"ejercicio_1": 34.5, "autoevaluacion_1": 0.0, "ejercicio_2": 20.8, "autoevaluacion_2": 0.0,
+                              "ejercicio_3": 100.8, "ejercicio_4": 39.6, "autoevaluacion_3": 0.0, "ejercicio_5": 57.3,
+                              "ejercicio_6": 48.6, "autoevaluacion_4": 0.0, "ejercicio_7": 137.8, "ejercicio_8": 0.0},
+}
+
+
+def cell_seconds(notebook) -> dict[str, float]:
+    """Seconds of an executed notebook (``execution`` metadata of its cells) that each answer cell accounts for.
+
+    An answer cell (nbgrader ``solution``) takes its own time and that of the cells after it up to
+    the next answer cell; the cells before the first one run in any submission and count for none.
+    """
+    seconds, current = {}, None
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if nbgrader.get("solution"):
+            current = nbgrader["grade_id"]
+            seconds[current] = 0.0
+        if current is not None:
+            seconds[current] += _executed_seconds(cell.metadata.get("execution", {}))
+    return {grade_id: round(value, 1) for grade_id, value in seconds.items()}
+
+
+def _executed_seconds(execution: dict) -> float:
+    started = execution.get("iopub.execute_input") or execution.get("shell.execute_reply.started")
+    ended = execution.get("shell.execute_reply")
+    if not (started and ended):
+        return 0.0
+    return max(0.0, (_timestamp(ended) - _timestamp(started)).total_seconds())
+
+
+def _timestamp(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def makespan(*, seconds: list[float], workers: int, start: float = 0.0) -> float:
+    """Wall seconds for ``workers`` to grade jobs of ``seconds``, handed out in this order to whichever is free.
+
+    ``start``: what each worker spends once before its first job (``WORKER_START``).
+    """
+    if not seconds:
+        return 0.0
+    free = [start] * max(1, min(workers, len(seconds)))
+    for job in seconds:
+        heapq.heapreplace(free, free[0] + job)
+    return max(free)
+
+
+def duration(seconds: float) -> str:
+    """A rounded Spanish duration: «menos de 1 min», «cerca de 1 min», «unos 6 min», «unas 3 h 20 min», «unas 21 h»."""
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "menos de 1 min"
+    if minutes == 1:
+        return "cerca de 1 min"
+    if minutes < 60:
+        return f"unos {minutes} min"
+    hours, minutes = divmod(minutes if minutes < 600 else round(minutes / 60) * 60, 60)
+    return f"unas {hours} h" + (f" {minutes} min" if minutes else "")
+
+
+def estimate_line(*, counts: dict[str, int], profile: str, workers: int, seconds: float | None) -> str:
+    """The one Spanish line ``autograder corregir`` prints before grading: how many, on how many workers, how long.
+
+    ``counts``: submissions to grade per assignment; ``seconds``: the expected wall time, None if some
+    assignment has no measured cost.
+    """
+    total = sum(counts.values())
+    what = next(iter(counts)) if len(counts) == 1 else f"{len(counts)} prácticas"
+    line = (f"Se van a corregir {total} entrega{'s' if total != 1 else ''} de {what} "
+            f"(perfil {PROFILE_NAMES.get(profile, profile)}) con {workers} trabajador{'es' if workers != 1 else ''}")
+    if seconds is None:
+        missing = ", ".join(sorted(a for a in counts if profile not in COST.get(a, {})))
+        return f"{line} (sin estimación de tiempo: falta el coste de {missing} en autograder/pipeline/run/cost.py)."
+    return f"{line}: {duration(seconds)}."
+
+
+def class_table(*, cost: dict = COST, students: int = README_STUDENTS, cores: tuple[int, ...] = README_CORES,
+                profile: str = "completo") -> str:
+    """The README's table: ``students`` complete submissions of each assignment, core-hours and wall time per core count.
+
+    One worker per core, one submission each at a time; every submission costs the complete one's.
+    """
+    header = ["Práctica", "Una entrega", f"{students} alumnos: horas de núcleo",
+              *(f"en {count} núcleos" for count in cores)]
+    rows = [header, ["---", *["---:"] * (len(header) - 1)]]
+    for assignment, profiles in cost.items():
+        one = profiles[profile].complete
+        walls = [_wall(makespan(seconds=[one] * students, workers=count)) for count in cores]
+        rows.append([f"`{assignment}`", _wall(one), f"{math.ceil(one * students / 3600 * 10) / 10:g}".replace(".", ","),
+                     *walls])
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
+def _wall(seconds: float) -> str:
+    """``1 h 05 min``, ``27 min``: a table's wall time, to the minute."""
+    minutes = max(1, round(seconds / 60))
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
