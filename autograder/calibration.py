@@ -20,12 +20,11 @@ from nbclient import NotebookClient
 
 from autograder.checks.measures import MEASURED_VARIABLES
 from autograder.checks.thresholds import MARGIN
-from autograder.kernel.layout import EVIDENCE_DIR
-from autograder.pipeline.course import CourseError, kernel_environment, load_config
 from autograder.grading_context import GradingContext
 from autograder.judge.client import run_verdicts
 from autograder.judge.plan import verdict_plan
-
+from autograder.kernel.layout import EVIDENCE_DIR
+from autograder.pipeline.course import CourseError, kernel_environment, load_config
 
 
 def report_cell(assignment: str) -> str:

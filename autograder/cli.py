@@ -28,8 +28,8 @@ def _solutions(args) -> None:
 
 
 def _grade(args) -> None:
-    from autograder.pipeline.run.batch import grade
     from autograder.pipeline.export.score_table import score_table
+    from autograder.pipeline.run.batch import grade
 
     results = grade(
         root=args.curso, assignment=args.practica, students=args.alumno, profile=args.perfil, force=args.forzar,
@@ -114,7 +114,8 @@ def _calibrate(args) -> None:
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="autograder", description=DESCRIPTION)
-    main.add_argument("--curso", type=Path, default=Path.cwd(), help="raíz del curso (con nbgrader_config.py); por defecto, la carpeta actual")
+    main.add_argument("--curso", type=Path, default=Path.cwd(),
+        help="raíz del curso (con nbgrader_config.py); por defecto, la carpeta actual")
     commands = main.add_subparsers(dest="command", required=True, metavar="orden")
     profile = dict(choices=course_data.PROFILES, help="perfil de datos: completo o rapido (décima parte, para pruebas)")
 
@@ -132,12 +133,19 @@ def parser() -> argparse.ArgumentParser:
     grading.add_argument("--alumno", nargs="+", help="solo estos alumnos")
     grading.add_argument("--perfil", default="completo", **profile)
     grading.add_argument("--forzar", action="store_true", help="vuelve a corregir también las entregas ya corregidas sin cambios")
-    grading.add_argument("--trabajadores", type=int, metavar="N", help="entregas corregidas a la vez en esta máquina (por defecto, según sus núcleos y su memoria)")
-    grading.add_argument("--planificador", metavar="DIRECCIÓN", help="corrige en un clúster de Dask ya en marcha: la dirección de su planificador, p. ej. tcp://host:8786")
-    grading.add_argument("--slurm", type=int, metavar="N", help="corrige en N trabajos de Slurm, un trabajador de un hilo cada uno, que se cancelan al acabar (opciones: c.Slurm.* en nbgrader_config.py)")
+    grading.add_argument("--trabajadores", type=int, metavar="N",
+        help="entregas corregidas a la vez en esta máquina (por defecto, según sus núcleos y su memoria)")
+    grading.add_argument("--planificador", metavar="DIRECCIÓN",
+        help=("corrige en un clúster de Dask ya en marcha: la dirección de su planificador, p. ej. "
+              "tcp://host:8786"))
+    grading.add_argument("--slurm", type=int, metavar="N",
+        help=("corrige en N trabajos de Slurm, un trabajador de un hilo cada uno, que se cancelan al acabar "
+              "(opciones: c.Slurm.* en nbgrader_config.py)"))
     grading.set_defaults(run=_grade)
 
-    feedback = commands.add_parser("retroalimentacion", help="escribe de nuevo la retroalimentación tras la corrección manual (sin ejecutar nada) y exporta las notas")
+    feedback = commands.add_parser("retroalimentacion",
+        help=("escribe de nuevo la retroalimentación tras la corrección manual (sin ejecutar nada) y exporta "
+              "las notas"))
     feedback.add_argument("practica")
     feedback.add_argument("--alumno", nargs="+", help="solo estos alumnos")
     feedback.set_defaults(run=_feedback)
@@ -146,19 +154,24 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--perfil", default="rapido", **profile)
     demo.set_defaults(run=_demo)
 
-    collection = commands.add_parser("recoger", help="coloca en submitted/ las entregas del ZIP de Moodle («Descargar todas las entregas»)")
+    collection = commands.add_parser("recoger",
+        help="coloca en submitted/ las entregas del ZIP de Moodle («Descargar todas las entregas»)")
     collection.add_argument("practica")
     collection.add_argument("entregas", type=Path, nargs="?",
                             help="el ZIP que descarga Moodle; sin él, las entregas del intercambio del servidor del curso")
-    collection.add_argument("--participantes", type=Path, metavar="HOJA.csv", help="la hoja de calificaciones de la tarea en Moodle")
-    collection.add_argument("--clave", choices=["usuario", "email"], help="identifica a cada alumno por su nombre de usuario (por defecto, si la hoja lo trae) o su email")
+    collection.add_argument("--participantes", type=Path, metavar="HOJA.csv",
+        help="la hoja de calificaciones de la tarea en Moodle")
+    collection.add_argument("--clave", choices=["usuario", "email"],
+        help="identifica a cada alumno por su nombre de usuario (por defecto, si la hoja lo trae) o su email")
     collection.set_defaults(run=_collect)
 
-    give_back = commands.add_parser("devolver", help="prepara para Moodle la hoja de calificaciones y el ZIP de retroalimentación")
+    give_back = commands.add_parser("devolver",
+        help="prepara para Moodle la hoja de calificaciones y el ZIP de retroalimentación")
     give_back.add_argument("practica")
     give_back.set_defaults(run=_give_back)
 
-    server = commands.add_parser("servidor", help="arranca el servidor del curso (JupyterHub + corrección al entregar); como root")
+    server = commands.add_parser("servidor",
+        help="arranca el servidor del curso (JupyterHub + corrección al entregar); como root")
     server.add_argument("--ip", default="127.0.0.1", help="dirección en la que escucha (por defecto, solo esta máquina)")
     server.add_argument("--puerto", type=int, default=8000)
     server.add_argument("--perfil", default="rapido", **profile)

@@ -36,16 +36,22 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # loading nbgrader_config.py imports TensorFlow here
 
+from class_grading_baselines import measure_plain  # noqa: E402
 from class_grading_courses import (  # noqa: E402  (first: it puts the repository on sys.path)
-    ASSIGNMENT, BROKEN, HALF_DONE, PROFILE, Submission, half_done_notebook, kit_course, warm_up,
+    ASSIGNMENT,
+    BROKEN,
+    HALF_DONE,
+    PROFILE,
+    Submission,
+    half_done_notebook,
+    kit_course,
+    warm_up,
 )
+from class_grading_processes import CLOCK  # noqa: E402
 
 from autograder.pipeline.run import batch  # noqa: E402
 from autograder.pipeline.run.cost import makespan  # noqa: E402
 from tests.p1_normalizacion.scenarios import TABLE  # noqa: E402
-
-from class_grading_baselines import measure_plain  # noqa: E402
-from class_grading_processes import CLOCK  # noqa: E402
 
 WORKERS = 2
 CORRECT = "solucion"
@@ -148,8 +154,7 @@ def _ranks(values: list[float]) -> list[float]:
 
 
 def report(submissions: list[Submission], kits: list[KitBatch], plain) -> None:
-    by_student = {s.student: s for s in submissions}
-    print(f"\n=== Por entrega (s de CPU de su tarea en cada corrección del kit; estimación de order.py) ===")
+    print("\n=== Por entrega (s de CPU de su tarea en cada corrección del kit; estimación de order.py) ===")
     header = f"{'alumno':<10}{'tipo':<10}{'escenario':<30}{'estimación s':>13}" + "".join(
         f"{'CPU s ' + kit.label:>28}" for kit in kits)
     if plain:
@@ -179,9 +184,11 @@ def report(submissions: list[Submission], kits: list[KitBatch], plain) -> None:
             print(f"nbgrader (autograde + feedback + export) / kit {kit.label}: {total / kit.seconds:.2f}×")
     if kits:
         cpu = kits[-1].cpu
-        print(f"\nCon los s de CPU medidos de cada entrega («{kits[-1].label}»), sin otra carga en la máquina, 2 trabajadores"
-              f" tardarían: en orden de llegada {makespan(seconds=[cpu[s.student] for s in submissions], workers=WORKERS):.0f} s,"
-              f" primero las largas (según la estimación) {makespan(seconds=[cpu[s] for s in kits[-1].order], workers=WORKERS):.0f} s;"
+        arrival = makespan(seconds=[cpu[s.student] for s in submissions], workers=WORKERS)
+        longest = makespan(seconds=[cpu[s] for s in kits[-1].order], workers=WORKERS)
+        print(f"\nCon los s de CPU medidos de cada entrega («{kits[-1].label}»), sin otra carga en la máquina, "
+              f"2 trabajadores tardarían: en orden de llegada {arrival:.0f} s,"
+              f" primero las largas (según la estimación) {longest:.0f} s;"
               f" límite {sum(cpu.values()) / WORKERS:.0f} s.")
     if len(kits) == 2:
         same = kits[0].scores == kits[1].scores

@@ -44,10 +44,6 @@ import psutil
 # Loading the course's nbgrader_config.py imports TensorFlow in this process: no log noise on the console.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from autograder import course_data  # noqa: E402
-from autograder.pipeline.course import KERNEL_ENV  # noqa: E402
-from autograder.pipeline.run.batch import grade  # noqa: E402
-
 from class_grading_baselines import measure_nbclient, measure_plain, nbclient_subset  # noqa: E402
 from class_grading_courses import ASSIGNMENT, KIT_CONFIG, PROFILE, Submission, class_mix, warm_up  # noqa: E402
 from class_grading_kit import measure_cluster, measure_kit  # noqa: E402
@@ -55,6 +51,10 @@ from class_grading_processes import CLOCK  # noqa: E402
 from class_grading_report_grades import Runs, checks_report, per_submission_report  # noqa: E402
 from class_grading_report_times import overhead_report, resume_report, summary_report, writer_report  # noqa: E402
 from class_grading_resume import measure_resume  # noqa: E402
+
+from autograder import course_data  # noqa: E402
+from autograder.pipeline.course import KERNEL_ENV  # noqa: E402
+from autograder.pipeline.run.batch import grade  # noqa: E402
 
 MEASURES = ("nbgrader", "kit", "cluster", "nbclient", "reanudacion")
 

@@ -9,17 +9,22 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading_time import nbclient_alone
-
-from nbgrader.api import MissingEntry
-
-from autograder.pipeline.course import load_config
-
 from class_grading_courses import (
-    ASSIGNMENT, BROKEN, PROFILE, Submission, kit_course, nbgrader_command, open_gradebook, plain_course,
+    ASSIGNMENT,
+    BROKEN,
+    PROFILE,
+    Submission,
+    kit_course,
+    nbgrader_command,
+    open_gradebook,
+    plain_course,
     plain_environment,
 )
 from class_grading_processes import CLOCK, TreeMemory, run_command
+from grading_time import nbclient_alone
+from nbgrader.api import MissingEntry
+
+from autograder.pipeline.course import load_config
 
 STUDENT_LINE = re.compile(r"Creating/updating student with ID '([^']+)'")
 NBGRADER_ERROR = re.compile(r"error processing assignment '[^']+' for student '([^']+)'")

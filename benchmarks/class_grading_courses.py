@@ -11,18 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-
+from class_grading_processes import run_command
 from grading_time import ROOT  # first: it also puts the repository on sys.path, for tests.*
-
 from nbgrader.api import Gradebook
 
 from autograder import course_data
-from autograder.pipeline.course import KERNEL_ENV, load_config
 from autograder.pipeline.assign.views import release
+from autograder.pipeline.course import KERNEL_ENV, load_config
 from tests.p1_normalizacion.scenarios import TABLE
 from tests.scenarios import SOLUTION_MARKERS
-
-from class_grading_processes import run_command
 
 ASSIGNMENT = TABLE.assignment
 PROFILE = "rapido"

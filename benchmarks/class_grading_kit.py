@@ -10,12 +10,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.pipeline.run import batch as grading
-from autograder.pipeline.run.batch import grade
-
 from class_grading_courses import ASSIGNMENT, PROFILE, Submission, kit_course
 from class_grading_processes import CLOCK, TreeMemory
 from dask_cluster import external_cluster
+
+from autograder.pipeline.run import batch as grading
+from autograder.pipeline.run.batch import grade
 
 # The driver's single writer (autograder/pipeline/run/batch.py): per merged submission, ``_record`` merges the task's
 # result into gradebook.db (``merge_results``, or ``zero_submission`` for a submission nbgrader could not grade),

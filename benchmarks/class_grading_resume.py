@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-
 from class_grading_courses import ASSIGNMENT, PROFILE, Submission, kit_course, open_gradebook
 from class_grading_processes import CLOCK, TreeMemory, run_command
+
 from autograder.pipeline.grades.resume_state import STATE_SUFFIX
 
 PROGRESS_LINE = re.compile(r"· (\S+): (.*)$")

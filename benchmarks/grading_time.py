@@ -25,9 +25,9 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from autograder.pipeline.assign.views import release  # noqa: E402
 from autograder.pipeline.course import kernel_environment, load_config  # noqa: E402
 from autograder.pipeline.run.batch import grade  # noqa: E402
-from autograder.pipeline.assign.views import release  # noqa: E402
 from autograder.sandbox.settings import Sandbox, thread_environment  # noqa: E402
 
 ASSIGNMENT = "p1_normalizacion"

@@ -113,7 +113,7 @@ def main() -> None:
         print("== ZIP de retroalimentación\n" + "\n".join(bundle.namelist()) + "\n")
     print("== Hoja para «Subir hoja de calificaciones»\n"
           + (course / "calificaciones" / f"{assignment}_moodle_hoja.csv").read_text(encoding="utf-8-sig"))
-    print(f"| paso | segundos |\n|---|---:|\n" + "".join(f"| {name} | {seconds:.1f} |\n" for name, seconds in times)
+    print("| paso | segundos |\n|---|---:|\n" + "".join(f"| {name} | {seconds:.1f} |\n" for name, seconds in times)
           + f"| total | {sum(seconds for _, seconds in times):.1f} |")
     print(f"Curso en {course}")
 

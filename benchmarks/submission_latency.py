@@ -17,8 +17,8 @@ fresh course, for comparison. Run as root (it creates Unix accounts):
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import json
+import os
 import sys
 import tempfile
 import time

@@ -26,8 +26,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from autograder.pipeline.server.accounts import add_account, ensure_groups
 from autograder.pipeline.server.hub_config import INSTRUCTORS_GROUP, STUDENTS_GROUP
-from autograder.pipeline.server.start import (HUB_CONFIG, environment_closed_folders, hand_out, hub_command,
-                                              hub_environment, prepare_course_folder)
+from autograder.pipeline.server.start import (
+    HUB_CONFIG,
+    environment_closed_folders,
+    hand_out,
+    hub_command,
+    hub_environment,
+    prepare_course_folder,
+)
 from tests.conftest import ROOT, make_course
 from tests.ordinary_account import passable
 

@@ -20,7 +20,16 @@ from nbgrader.api import Gradebook
 from autograder.pipeline.hidden_text import REDACTED, hidden_lines
 from autograder.pipeline.run.batch import grade
 from tests.adversarial.cases import (
-    ASSIGNMENT, CASES, CONFIG, CORPUS, LIMITS, OTHER_CASES, OTHER_CORPORA, ROOT, expected_score, points,
+    ASSIGNMENT,
+    CASES,
+    CONFIG,
+    CORPUS,
+    LIMITS,
+    OTHER_CASES,
+    OTHER_CORPORA,
+    ROOT,
+    expected_score,
+    points,
 )
 from tests.conftest import make_course, submit
 from tests.scenarios import stale

@@ -3,7 +3,6 @@
 import re
 
 import keras
-import numpy as np
 import pytest
 
 from autograder.checks.accuracy import check_accuracy, check_final_net_accuracy, final_accuracy, final_net_accuracy

@@ -4,7 +4,11 @@ import keras
 import pytest
 
 from autograder.checks.callbacks import (
-    check_early_stopping, check_final_reduce_lr, check_reduce_lr_behaviour, check_reduce_lr_config, plateau_learning_rates,
+    check_early_stopping,
+    check_final_reduce_lr,
+    check_reduce_lr_behaviour,
+    check_reduce_lr_config,
+    plateau_learning_rates,
     replayed_learning_rates,
 )
 from autograder.checks.failure import CheckFailed

@@ -13,7 +13,6 @@ import pytest
 from autograder.checks import evaluation
 from autograder.checks.failure import CheckFailed
 from autograder.checks.wording import number
-
 from tests.conftest import fashion_mnist_arrays
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log

@@ -17,7 +17,6 @@ import pytest
 
 from autograder.checks import search
 from autograder.checks.failure import CheckFailed
-
 from tests.conftest import fashion_mnist_arrays
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log

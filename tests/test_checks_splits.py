@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from sklearn.model_selection import train_test_split
 
-from autograder.checks.failure import CheckFailed
-from autograder.checks.wording import number
-from autograder.checks.reference import pool
 from autograder.checks import splits
+from autograder.checks.failure import CheckFailed
+from autograder.checks.reference import pool
 from autograder.checks.splits import check_validation_splits
+from autograder.checks.wording import number
 from tests.conftest import QUICK
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log

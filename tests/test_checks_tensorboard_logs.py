@@ -12,7 +12,6 @@ from autograder.checks.failure import CheckFailed
 from autograder.checks.tensorboard_logs import check_best_combination, check_hparams_grid, check_tensorboard_run
 from autograder.kernel import event_files
 from autograder.kernel.evidence import EventFiles
-
 from tests.conftest import fashion_mnist_arrays
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log

@@ -3,12 +3,18 @@
 import keras
 import pytest
 
-from autograder.checks.regularization import regularization_techniques
-from autograder.kernel.architecture import activation_name
 from autograder.checks.failure import CheckFailed
 from autograder.checks.reference import pool
-from autograder.checks.variants import (ACTIVATIONS, INITIALIZERS, OPTIMIZERS, check_activations, check_initializers,
-                                        check_optimizers)
+from autograder.checks.regularization import regularization_techniques
+from autograder.checks.variants import (
+    ACTIVATIONS,
+    INITIALIZERS,
+    OPTIMIZERS,
+    check_activations,
+    check_initializers,
+    check_optimizers,
+)
+from autograder.kernel.architecture import activation_name
 from tests.conftest import QUICK
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log

@@ -18,7 +18,8 @@ import pytest
 from autograder.checks.measured import METADATA_KEY
 from autograder.checks.thresholds import THRESHOLDS
 from autograder.pipeline.run.batch import WORKER_OUTPUT_LOG
-from tests.conftest import GRADED_ASSIGNMENT as ASSIGNMENT, cell_scores, copy_course
+from tests.conftest import GRADED_ASSIGNMENT as ASSIGNMENT
+from tests.conftest import cell_scores, copy_course
 
 REGRADED = ("cuaderno_roto", "sin_cambios")
 ANNOUNCED = re.compile(r"Se van a corregir 2 entregas de p1_normalizacion \(perfil rápido\) con \d+ trabajador(es)?: "

@@ -8,7 +8,6 @@ from autograder import cli
 from autograder.cli import main
 from tests.conftest import ROOT
 
-
 # The function behind each command of the CLI.
 JOBS = {"publicar": "_publish", "soluciones": "_solutions", "corregir": "_grade", "retroalimentacion": "_feedback",
         "recoger": "_collect", "devolver": "_give_back", "demo": "_demo", "calibrar": "_calibrate",

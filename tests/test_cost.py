@@ -5,7 +5,15 @@ import nbformat
 import pytest
 
 from autograder.pipeline.run.cost import (
-    ASSIGNMENTS, COST, CELL_SECONDS, Cost, cell_seconds, class_table, duration, estimate_line, makespan,
+    ASSIGNMENTS,
+    CELL_SECONDS,
+    COST,
+    Cost,
+    cell_seconds,
+    class_table,
+    duration,
+    estimate_line,
+    makespan,
 )
 from tests.conftest import ROOT
 
@@ -58,7 +66,8 @@ def test_a_batch_lasts_until_its_last_worker_is_free():
 
 
 @pytest.mark.parametrize("seconds, said", [
-    (20, "menos de 1 min"), (40, "cerca de 1 min"), (359, "unos 6 min"), (3599, "unas 1 h"), (3 * 3600 + 20 * 60, "unas 3 h 20 min"),
+    (20, "menos de 1 min"), (40, "cerca de 1 min"), (359, "unos 6 min"), (3599, "unas 1 h"),
+    (3 * 3600 + 20 * 60, "unas 3 h 20 min"),
     (21 * 3600 + 14 * 60, "unas 21 h"),
 ])
 def test_durations_are_rounded_spanish(seconds, said):

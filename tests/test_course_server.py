@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from tests import course_server as cs
-from tests.formgrader_session import CHROMIUM, CHROMEDRIVER, headless_chromium
+from tests.formgrader_session import CHROMEDRIVER, CHROMIUM, headless_chromium
 from tests.scenarios import tables
 
 pytestmark = [

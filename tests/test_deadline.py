@@ -6,8 +6,8 @@ import nbformat
 from nbgrader.preprocessors import Execute
 
 from autograder.pipeline.course import load_config
-from autograder.pipeline.run.execute_with_deadline import SILENT, TIMED_OUT, ExecuteWithDeadline
 from autograder.pipeline.feedback.preprocessors import StripHiddenTests
+from autograder.pipeline.run.execute_with_deadline import SILENT, TIMED_OUT, ExecuteWithDeadline
 from tests.conftest import ROOT
 
 

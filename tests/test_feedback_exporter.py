@@ -6,7 +6,6 @@ from nbconvert.exporters import HTMLExporter
 
 from autograder.pipeline.feedback.html_exporter import FeedbackExporter
 
-
 NOTEBOOK = nbformat.v4.new_notebook(cells=[
     nbformat.v4.new_markdown_cell("# Práctica\nTexto con *énfasis*."),
     nbformat.v4.new_code_cell("print('hola')", outputs=[nbformat.v4.new_output("stream", text="hola\n")]),

@@ -6,9 +6,9 @@ import pytest
 
 from autograder.checks.failure import CheckFailed
 from autograder.checks.loaded_evidence import training_record
+from autograder.checks.reference import pool
 from autograder.kernel.fingerprints import fingerprints
 from autograder.kernel.fit_records import LOG
-from autograder.checks.reference import pool
 from tests.conftest import QUICK
 
 pytestmark = pytest.mark.usefixtures("logged_fits")  # they train in this process: the checks judge its fit log

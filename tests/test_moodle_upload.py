@@ -9,10 +9,10 @@ import zipfile
 import pytest
 
 from autograder.cli import main
-from autograder.pipeline.course import load_config, open_gradebook
-from autograder.pipeline.run.failed_submissions import write_failure_feedback
-from autograder.pipeline.moodle.upload import write_moodle_return
 from autograder.pipeline.assign.views import release
+from autograder.pipeline.course import load_config, open_gradebook
+from autograder.pipeline.moodle.upload import write_moodle_return
+from autograder.pipeline.run.failed_submissions import write_failure_feedback
 from tests.conftest import make_course
 from tests.moodle_downloads import HEADER, flat, fputcsv
 from tests.test_moodle_collection import ASSIGNMENT, NOTEBOOKS, collect

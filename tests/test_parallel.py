@@ -11,13 +11,14 @@ import dask
 import pytest
 from distributed import KilledWorker, LocalCluster
 
-from autograder.pipeline.run import batch as grading, dask_cluster as parallel
 from autograder.pipeline.course import CourseError
-from autograder.pipeline.run.failed_submissions import UNKNOWN
 from autograder.pipeline.grades.records import StudentGrade
-from autograder.pipeline.run.submission_task import crashed_task
+from autograder.pipeline.run import batch as grading
+from autograder.pipeline.run import dask_cluster as parallel
 from autograder.pipeline.run.dask_cluster import dask_client, run_each
+from autograder.pipeline.run.failed_submissions import UNKNOWN
 from autograder.pipeline.run.progress import Progress
+from autograder.pipeline.run.submission_task import crashed_task
 
 LOGGING_JOB = textwrap.dedent("""
     import logging

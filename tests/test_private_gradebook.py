@@ -9,7 +9,11 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.pipeline.run.private_gradebook import (
-    add_student_record, assignment_gradebook, autograded_results, merge_results, student_record,
+    add_student_record,
+    assignment_gradebook,
+    autograded_results,
+    merge_results,
+    student_record,
 )
 
 ASSIGNMENT, NOTEBOOK, COURSE = "p1", "p1", "curso-dl"

@@ -2,13 +2,12 @@
 
 import filecmp
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder.pipeline.course import assignments
 from autograder.pipeline.assign.views import release
+from autograder.pipeline.course import assignments
 from tests.conftest import ROOT
 
 ASSIGNMENTS = assignments(ROOT)

@@ -1,7 +1,7 @@
 """The score table printed after grading."""
 
-from autograder.pipeline.grades.records import StudentGrade
 from autograder.pipeline.export.score_table import score_table
+from autograder.pipeline.grades.records import StudentGrade
 
 
 def test_the_table_shows_scores_pending_answers_and_failures():

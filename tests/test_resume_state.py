@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from autograder.pipeline.grades.resume_state import (STATE_SUFFIX, graded_state, recorded_states, save_state,
-                                                      submission_digest)
+from autograder.pipeline.grades.resume_state import STATE_SUFFIX, graded_state, recorded_states, save_state, submission_digest
 
 ASSIGNMENT = "p1_normalizacion"
 

@@ -11,8 +11,7 @@ import pytest
 from autograder import course_data
 from autograder.kernel.layout import CALL_FILE, DROP_BOX_ENV, EVIDENCE_DIR, STAGING_ENV
 from tests.conftest import ROOT
-from tests.sandbox_kernels import (ATTEMPT, PACKAGE, config, course, landlock_abi, names,  # noqa: F401 (fixtures)
-                                   printed, require, run)
+from tests.sandbox_kernels import ATTEMPT, PACKAGE, config, course, landlock_abi, names, printed, require, run  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ import pytest
 from traitlets.log import get_logger
 
 from autograder.sandbox.kernel import SandboxedKernelManager
-from tests.sandbox_kernels import (NAMESPACES, config, course, errors, landlock_abi,  # noqa: F401 (fixtures)
-                                   printed, require, run, survivors)
+from tests.sandbox_kernels import NAMESPACES, config, course, errors, landlock_abi, printed, require, run, survivors  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(scope="module")

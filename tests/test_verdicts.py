@@ -12,11 +12,11 @@ from autograder import course_data
 from autograder.checks import reference as reference_data
 from autograder.checks.reference import reference
 from autograder.grading_context import GradingContext
+from autograder.judge.client import VERDICTS_FAILED, run_verdicts
+from autograder.judge.plan import hidden_calls, verdict_plan
 from autograder.judge.request import JudgeRequest
 from autograder.judge.server import NOTHING_HANDED_OVER, judge, serve
 from autograder.kernel.layout import EVIDENCE_DIR
-from autograder.judge.client import VERDICTS_FAILED, run_verdicts
-from autograder.judge.plan import hidden_calls, verdict_plan
 from autograder.pipeline.run.apply_verdicts import ApplyVerdicts
 from tests.conftest import QUICK, QUICK_CONTEXT, hand_over
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.loaded_evidence import require_model
-from autograder.checks.wording import number
 from autograder.checks.failure import require
+from autograder.checks.loaded_evidence import require_model
 from autograder.checks.measured import record_accuracy
 from autograder.checks.reference import pool, reference, training_images
 from autograder.checks.regularization import final_record
 from autograder.checks.splits import require_validation_split
 from autograder.checks.transform import as_matrix, require_same_transform
+from autograder.checks.wording import number
 from autograder.grading_context import GradingContext
 from autograder.judge.registry import hidden_check
 

@@ -7,9 +7,9 @@ import types
 
 import keras
 
+from autograder.checks.failure import CheckFailed, require
 from autograder.checks.loaded_evidence import kernel_id, runs_of, training_record
 from autograder.checks.wording import number
-from autograder.checks.failure import CheckFailed, require
 from autograder.judge.registry import hidden_check
 
 VALIDATION_METRICS = ("val_loss", "val_accuracy")

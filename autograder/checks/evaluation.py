@@ -13,12 +13,12 @@ import keras
 import numpy as np
 
 from autograder.checks.accuracy import SPLITS, model_accuracy, model_scores, predict_reshaped, require_minimum
-from autograder.checks.loaded_evidence import kernel_id, require_model, training_record
 from autograder.checks.failure import CheckFailed, require
-from autograder.checks.wording import number
+from autograder.checks.loaded_evidence import kernel_id, require_model, training_record
 from autograder.checks.reference import pool, training_images
 from autograder.checks.regularization import regularization_techniques
 from autograder.checks.splits import touches_test_set
+from autograder.checks.wording import number
 from autograder.grading_context import GradingContext
 from autograder.judge.registry import hidden_check
 from autograder.kernel.architecture import activation_name

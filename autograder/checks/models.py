@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from autograder.checks.loaded_evidence import BuilderProbe, training_record
 from autograder.checks.failure import CheckFailed, require
+from autograder.checks.loaded_evidence import BuilderProbe, training_record
 from autograder.judge.registry import hidden_check
 
 

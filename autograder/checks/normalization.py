@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from autograder.checks.wording import number
 from autograder.checks.failure import require
 from autograder.checks.reference import reference
 from autograder.checks.transform import as_matrix, require_same_transform
+from autograder.checks.wording import number
 from autograder.grading_context import GradingContext
 from autograder.judge.registry import hidden_check
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import keras
 
-from autograder.checks.loaded_evidence import kernel_id, require_model, training_record
 from autograder.checks.failure import require
+from autograder.checks.loaded_evidence import kernel_id, require_model, training_record
 from autograder.judge.registry import hidden_check
 from autograder.kernel.architecture import flat_layers
 from autograder.kernel.training_run import TrainingRun

@@ -23,8 +23,8 @@ import numpy as np
 from autograder import course_data
 from autograder.checks.accuracy import SPLIT_NAMES, model_accuracy, require_minimum
 from autograder.checks.callbacks import replayed_learning_rates
-from autograder.checks.loaded_evidence import HandedTuner, recorded_runs
 from autograder.checks.failure import CheckFailed, require
+from autograder.checks.loaded_evidence import HandedTuner, recorded_runs
 from autograder.checks.measured import record_accuracy
 from autograder.checks.reference import pool
 from autograder.checks.regularization import final_record

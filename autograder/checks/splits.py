@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.wording import number
 from autograder.checks.failure import require
 from autograder.checks.loaded_evidence import training_record
 from autograder.checks.reference import pool
+from autograder.checks.wording import number
 from autograder.grading_context import GradingContext
 from autograder.judge.registry import hidden_check
 from autograder.kernel.training_run import TrainingRun

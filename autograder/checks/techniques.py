@@ -14,8 +14,8 @@ import keras
 import numpy as np
 
 from autograder.checks.evaluation import require_holdout_validation, run_of
-from autograder.checks.loaded_evidence import require_model
 from autograder.checks.failure import require
+from autograder.checks.loaded_evidence import require_model
 from autograder.checks.wording import number
 from autograder.grading_context import GradingContext
 from autograder.judge.registry import hidden_check

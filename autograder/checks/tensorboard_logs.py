@@ -18,17 +18,16 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-
 from tensorboard.plugins.hparams import metadata as hparams_metadata
 
 from autograder.checks.accuracy import model_accuracy
 from autograder.checks.evaluation import LOSS_TOLERANCE
-from autograder.checks.loaded_evidence import kernel_id, recorded_evaluations, recorded_runs, training_record
 from autograder.checks.event_logs import Series, read_log
 from autograder.checks.failure import CheckFailed, require
-from autograder.checks.wording import number
+from autograder.checks.loaded_evidence import kernel_id, recorded_evaluations, recorded_runs, training_record
 from autograder.checks.reference import pool
 from autograder.checks.splits import touches_test_set
+from autograder.checks.wording import number
 from autograder.grading_context import GradingContext
 from autograder.judge.registry import hidden_check
 from autograder.kernel.fingerprints import rows_digest

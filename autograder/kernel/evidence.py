@@ -39,11 +39,22 @@ import keras
 import numpy as np
 
 from autograder.kernel.architecture import flat_layers, keras_layer_class, layer_chain
-from autograder.kernel.event_files import (copy_event_files, event_files, ignore_existing_event_files,
-                                           inside_notebook_folder)
+from autograder.kernel.event_files import copy_event_files, event_files, ignore_existing_event_files, inside_notebook_folder
 from autograder.kernel.fit_records import LOG as _LOG
-from autograder.kernel.layout import (CALL_FILE, DROP_BOX_ENV, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, LAYERS_FILE,
-                                      MODEL_FILE, OBJECT_PREFIX, OUTPUT_FILE, SAMPLE_FILE, STAGING_ENV, cell_key)
+from autograder.kernel.layout import (
+    CALL_FILE,
+    DROP_BOX_ENV,
+    EVIDENCE_DIR,
+    FIT_FILE,
+    FIT_PREFIX,
+    LAYERS_FILE,
+    MODEL_FILE,
+    OBJECT_PREFIX,
+    OUTPUT_FILE,
+    SAMPLE_FILE,
+    STAGING_ENV,
+    cell_key,
+)
 from autograder.kernel.training_run import ARRAYS, EventLog, LayerSummary, TrainingRun
 from autograder.kernel.tuner_snapshot import keras_tuner_classes, tuner_snapshot
 

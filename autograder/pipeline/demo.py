@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from autograder.pipeline.run.batch import grade_assignments
 from autograder.pipeline.assign.views import release
 from autograder.pipeline.grades.records import StudentGrade
+from autograder.pipeline.run.batch import grade_assignments
 
 EXAMPLES = "examples"
 

@@ -45,32 +45,76 @@ from typing import Callable
 
 import nbformat
 
+from autograder.pipeline.hidden_text import REDACTED
 from tests.adversarial.answers import (
-    ALL_WRONG, BUILD_MODEL, FINAL_WITH_EARLY_STOPPING, REAL_TRAIN_MODEL, WRONG_STANDARDIZATION, WRONG_THIRD,
+    ALL_WRONG,
+    BUILD_MODEL,
+    FINAL_WITH_EARLY_STOPPING,
+    REAL_TRAIN_MODEL,
+    WRONG_STANDARDIZATION,
+    WRONG_THIRD,
 )
 from tests.adversarial.captured_cells import (
-    HISTORY_MANAGER_ERROR, INPUT_TRANSFORMER, POST_RUN_PRINT, PRE_RUN_HOOK, PRINT_CAPTURED, PRINT_QUIZ_CELLS,
-    PRINT_TRANSFORMED, QUIZ_ANSWERS, READ_INPUT_HISTORY, SET_QUIZ_ANSWERS,
+    HISTORY_MANAGER_ERROR,
+    INPUT_TRANSFORMER,
+    POST_RUN_PRINT,
+    PRE_RUN_HOOK,
+    PRINT_CAPTURED,
+    PRINT_QUIZ_CELLS,
+    PRINT_TRANSFORMED,
+    QUIZ_ANSWERS,
+    READ_INPUT_HISTORY,
+    SET_QUIZ_ANSWERS,
 )
 from tests.adversarial.faked_evidence import (
-    CORRECT_REDUCE_LR, EMPTY_HISTORY_TRAIN_MODEL, FAKE_EVIDENCE, FAKE_EVIDENCE_AGAIN, FAKE_HISTORY_TRAIN_MODEL,
+    CORRECT_REDUCE_LR,
+    EMPTY_HISTORY_TRAIN_MODEL,
+    FAKE_EVIDENCE,
+    FAKE_EVIDENCE_AGAIN,
+    FAKE_HISTORY_TRAIN_MODEL,
     FINAL_WITH_BOTH_CALLBACKS,
 )
 from tests.adversarial.hidden_errors import FAKE_SCORE, HIDE_STDERR, HIDE_TRACEBACKS, SWALLOW_ERRORS
 from tests.adversarial.notebook_edits import (
-    change_kernelspec, change_points, delete_test_cells, duplicate_grade_id, duplicate_locked_cell,
-    edit_locked_cells, edit_test_cell, future_nbformat, rename_grade_id, retype_test_cells, strip_test_metadata,
+    change_kernelspec,
+    change_points,
+    delete_test_cells,
+    duplicate_grade_id,
+    duplicate_locked_cell,
+    edit_locked_cells,
+    edit_test_cell,
+    future_nbformat,
+    rename_grade_id,
+    retype_test_cells,
+    strip_test_metadata,
     unmark_test_cell,
 )
 from tests.adversarial.notebooks import ASSIGNMENT, END, ROOT, build_notebook
-from autograder.pipeline.hidden_text import REDACTED
 from tests.adversarial.patched_libraries import (
-    ALWAYS_EQUAL, ALWAYS_EQUAL_PATIENCE, FAKE_CALLBACKS, FAKE_EARLY_STOPPING, NULL_HAND_OVER, PATCH_KERAS_FIT,
-    PATCH_NP_TESTING, PATCH_NUMPY, REDEFINE_CHECKS,
+    ALWAYS_EQUAL,
+    ALWAYS_EQUAL_PATIENCE,
+    FAKE_CALLBACKS,
+    FAKE_EARLY_STOPPING,
+    NULL_HAND_OVER,
+    PATCH_KERAS_FIT,
+    PATCH_NP_TESTING,
+    PATCH_NUMPY,
+    REDEFINE_CHECKS,
 )
 from tests.adversarial.sandbox_escapes import (
-    COPY_OTHER_STUDENT, COPY_SOURCE, FORK_BOMB, IGNORED_INTERRUPT, INFINITE_LOOP, NETWORK, ONE_GIGABYTE, OS_EXIT,
-    READ_CHECKS, READ_GRADEBOOK, SEGFAULT, TEN_GIGABYTES, WRITE_GRADEBOOK,
+    COPY_OTHER_STUDENT,
+    COPY_SOURCE,
+    FORK_BOMB,
+    IGNORED_INTERRUPT,
+    INFINITE_LOOP,
+    NETWORK,
+    ONE_GIGABYTE,
+    OS_EXIT,
+    READ_CHECKS,
+    READ_GRADEBOOK,
+    SEGFAULT,
+    TEN_GIGABYTES,
+    WRITE_GRADEBOOK,
 )
 
 # Appended to the corpus course's nbgrader_config.py: infinite loops and stuck kernels cost little.

@@ -9,7 +9,12 @@ from pathlib import Path
 from nbgrader.converters import GenerateAssignment, GenerateSolution
 
 from autograder.pipeline.course import (
-    CourseError, assignments, kernel_environment, load_config, require_success, run_nbgrader,
+    CourseError,
+    assignments,
+    kernel_environment,
+    load_config,
+    require_success,
+    run_nbgrader,
 )
 
 

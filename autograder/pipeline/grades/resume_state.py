@@ -21,7 +21,6 @@ import json
 import os
 from pathlib import Path
 
-
 STATE_SUFFIX = ".estado.json"
 KEYS = ("profile", "digest", "failure", "seconds")
 

@@ -36,7 +36,14 @@ from pathlib import Path, PurePosixPath
 
 from autograder.pipeline.course import CourseError, load_config, open_gradebook
 from autograder.pipeline.moodle.worksheet import (
-    USERNAME, Participant, Worksheet, mapping_path, read_mapping, read_worksheet, worksheet_copy_path, write_mapping,
+    USERNAME,
+    Participant,
+    Worksheet,
+    mapping_path,
+    read_mapping,
+    read_worksheet,
+    worksheet_copy_path,
+    write_mapping,
 )
 
 ENTRY = re.compile(r"^(?P<name>[^/]*?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)(?:_?/|_)(?P<path>[^/].*)$")

@@ -8,19 +8,19 @@ from typing import Callable
 import nbformat
 from nbgrader.api import MissingEntry
 
-from autograder.pipeline.export.class_files import write_class_files
+from autograder.pipeline.assign.views import release
 from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook
-from autograder.pipeline.run.failed_submissions import write_failure_feedback, zero_submission
-from autograder.pipeline.run.submission_task import GradedSubmission, crashed_task, grade_submission, sees_course
-from autograder.pipeline.run.dask_cluster import check_cluster_options, dask_client, run_each
-from autograder.pipeline.run.gpu_workers import task_resources
-from autograder.pipeline.run.private_gradebook import assignment_gradebook, merge_results, quiet_gradebook, student_record
-from autograder.pipeline.run.progress import Progress
-from autograder.pipeline.run.cost import COST, WORKER_START, estimate_line, makespan
-from autograder.pipeline.run.order import estimated_seconds, longest_first
+from autograder.pipeline.export.class_files import write_class_files
 from autograder.pipeline.grades.records import StudentGrade, recorded_grade, submitted_students
 from autograder.pipeline.grades.resume_state import graded_state, save_state
-from autograder.pipeline.assign.views import release
+from autograder.pipeline.run.cost import COST, WORKER_START, estimate_line, makespan
+from autograder.pipeline.run.dask_cluster import check_cluster_options, dask_client, run_each
+from autograder.pipeline.run.failed_submissions import write_failure_feedback, zero_submission
+from autograder.pipeline.run.gpu_workers import task_resources
+from autograder.pipeline.run.order import estimated_seconds, longest_first
+from autograder.pipeline.run.private_gradebook import assignment_gradebook, merge_results, quiet_gradebook, student_record
+from autograder.pipeline.run.progress import Progress
+from autograder.pipeline.run.submission_task import GradedSubmission, crashed_task, grade_submission, sees_course
 from autograder.sandbox import probe
 
 __all__ = ["WORKER_OUTPUT_LOG", "grade", "grade_assignments"]
@@ -216,7 +216,8 @@ def _check_workers(client, root: Path) -> None:
     try:
         seen = client.run(sees_course, root=str(root))
     except Exception as error:  # typically, autograder cannot be imported there
-        raise CourseError(f"Los trabajadores de Dask no pueden ejecutar el kit ({error}): necesitan su mismo entorno de Python.") from error
+        raise CourseError(f"Los trabajadores de Dask no pueden ejecutar el kit ({error}): "
+                          "necesitan su mismo entorno de Python.") from error
     if blind := sorted(worker for worker, sees in seen.items() if not sees):
         raise CourseError(
             f"Los trabajadores de Dask {', '.join(blind)} no ven la carpeta del curso {root}: "

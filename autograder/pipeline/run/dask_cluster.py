@@ -20,12 +20,10 @@ from typing import Callable, Iterator
 import dask
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 from distributed.utils import silence_logging_cmgr
-
 from traitlets.config import Config
 
 from autograder.pipeline.course import CourseError
-from autograder.pipeline.run.gpu_workers import (GpuDevice, RESOURCE, check_gpu_settings, gpu_settings,
-                                                 workers_without_gpu)
+from autograder.pipeline.run.gpu_workers import RESOURCE, GpuDevice, check_gpu_settings, gpu_settings, workers_without_gpu
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # autograder/
 MEMORY_PER_WORKER = 3 * 2**30  # a kernel training on the full data set, and nbgrader around it

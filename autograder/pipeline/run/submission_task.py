@@ -18,10 +18,10 @@ import psutil
 from nbgrader.converters import Autograde
 
 from autograder.pipeline.course import CONFIG_FILE, kernel_environment, load_config, open_gradebook, run_nbgrader
-from autograder.pipeline.run.failed_submissions import failure_reason
 from autograder.pipeline.feedback.regenerate import GenerateFeedbackPage
-from autograder.pipeline.run.private_gradebook import add_student_record, autograded_results, quiet_gradebook
 from autograder.pipeline.grades.resume_state import submission_digest
+from autograder.pipeline.run.failed_submissions import failure_reason
+from autograder.pipeline.run.private_gradebook import add_student_record, autograded_results, quiet_gradebook
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,7 @@ from pathlib import Path
 
 from autograder.pipeline.course import CONFIG_FILE, CourseError, assignments, load_config, tensorflow_environment
 from autograder.pipeline.run.batch import grade
-from autograder.pipeline.server.exchange import (Submission, collect_from_exchange, release_feedback,
-                                                 submissions)
+from autograder.pipeline.server.exchange import Submission, collect_from_exchange, release_feedback, submissions
 from autograder.pipeline.server.notice import add_submission_notice
 
 SUBMISSION_COURSE = Path("servidor") / "al_entregar"

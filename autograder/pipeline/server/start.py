@@ -11,8 +11,8 @@ from pathlib import Path
 
 from autograder.pipeline.assign.views import release
 from autograder.pipeline.course import CourseError, load_config
-from autograder.pipeline.server.exchange import prepare_exchange, release_to_exchange
 from autograder.pipeline.server.accounts import ensure_groups
+from autograder.pipeline.server.exchange import prepare_exchange, release_to_exchange
 from autograder.pipeline.server.hub_config import INSTRUCTORS_GROUP, STATE
 
 HUB_CONFIG = "jupyterhub_config.py"
