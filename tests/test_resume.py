@@ -86,6 +86,8 @@ def killed_and_resumed(tmp_path_factory) -> KilledRun:
     command = [sys.executable, "-m", "autograder.cli", "--curso", str(course), "corregir", ASSIGNMENT,
                "--perfil", "rapido", "--trabajadores", "2"]
     grader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    announced = grader.stdout.readline()  # how many, on how many workers, how long (cost.py)
+    assert announced.startswith("Se van a corregir 3 entregas"), announced
     first_line = grader.stdout.readline()  # one submission graded, the next ones under way
     helpers = psutil.Process(grader.pid).children(recursive=True)  # Dask workers, their kernels
     grader.kill()

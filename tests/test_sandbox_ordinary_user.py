@@ -99,7 +99,10 @@ def test_an_ordinary_user_s_limits_stop_a_fork_bomb_and_keep_it_offline(account,
     result = json.loads(run.stdout.split(MARK, 1)[1])
     program = result["program"]
     assert result["uid"] != 0 and program, result["stderr"]
-    assert program["fork_error"] == "EAGAIN" and program["forked"] <= LIMITS["max_processes"]
+    # Without a delegated cgroup the bound is RLIMIT_NPROC: the launcher allows max_processes tasks more than the
+    # account runs when it starts, and a task of the account that ends meanwhile (the process that started the
+    # launcher) frees one more slot.
+    assert program["fork_error"] == "EAGAIN" and program["forked"] <= LIMITS["max_processes"] + 1
     assert program["interfaces"] == ["lo"] and program["connect"] == "OSError:ENETUNREACH"
     assert program["writes"] == {"notebook": "ok", "gradebook": "EACCES", "elsewhere": "EACCES"}
     assert {"pid_namespace", "network_namespace", "landlock_filesystem", "memory", "file_size"} <= set(result["applied"])

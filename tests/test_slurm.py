@@ -135,7 +135,8 @@ def test_ctrl_c_on_the_command_cancels_the_jobs(slurm_node, tmp_path):  # noqa: 
     Spanish message and status 130, leaving no job in the queue? (dask-jobqueue, once imported, would make Ctrl+C
     exit with status 0.)"""
     course = slurm_course(tmp_path / "curso")
-    submit(course, ASSIGNMENT, "ana", SUBMISSIONS["ana"])
+    # The complete solution: it trains for a minute, so the Ctrl+C surely comes while the Slurm worker grades it.
+    submit(course, ASSIGNMENT, "ana", P1.notebook("solucion").read_text(encoding="utf-8"))
     command = [sys.executable, "-m", "autograder.cli", "--curso", str(course), "corregir", ASSIGNMENT,
                "--perfil", "rapido", "--slurm", "1"]
     grader = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

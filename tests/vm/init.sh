@@ -24,6 +24,10 @@ if [ "$1" != inside ]; then
     mkdir -p /mnt/dev/shm && mount -t tmpfs tmpfs /mnt/dev/shm
     mount -t tmpfs tmpfs /mnt/run
     mount -t tmpfs tmpfs /mnt/tmp
+    # A repository checked out under /tmp or /run (a CI runner's) is bound back in over those fresh folders.
+    case $autograder_root in
+        /tmp/*|/run/*) mkdir -p "/mnt$autograder_root" && mount --bind "$autograder_root" "/mnt$autograder_root" ;;
+    esac
     # Over / as the initramfs put this tree there (a plain chroot would forbid user namespaces).
     cd /mnt && mount --move . / && exec chroot . "$0" inside
 fi
