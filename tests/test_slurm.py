@@ -139,7 +139,10 @@ def test_ctrl_c_on_the_command_cancels_the_jobs(slurm_node, tmp_path):  # noqa: 
     submit(course, ASSIGNMENT, "ana", P1.notebook("solucion").read_text(encoding="utf-8"))
     command = [sys.executable, "-m", "autograder.cli", "--curso", str(course), "corregir", ASSIGNMENT,
                "--perfil", "rapido", "--slurm", "1"]
-    grader = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl+C's default disposition, as a terminal gives it: a process that ignores SIGINT (a test run under nohup,
+    # or after a library set SIG_IGN) passes that on to its children, and the grader would never see the Ctrl+C.
+    grader = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     output_log, deadline = course / "logs" / ASSIGNMENT / WORKER_OUTPUT_LOG, time.monotonic() + 180
     while not (output_log.exists() and "trabajo de Slurm" in output_log.read_text(errors="replace")):
         assert grader.poll() is None and time.monotonic() < deadline, grader.communicate()
