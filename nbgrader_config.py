@@ -21,6 +21,18 @@ if os.environ.get("AUTOGRADER_DB_URL"):
 # and students submit and fetch their feedback. Students' servers read its parent folder too.
 c.Exchange.root = "/srv/curso-dl/intercambio"
 
+# --- Corrección al entregar (servidor del curso, `autograder servidor`) ----------
+# Entregas corregidas al entregar por alumno, práctica y día: las demás se guardan sin corregir
+# en el momento (así las comprobaciones ocultas no se pueden sondear a fuerza de entregas).
+c.SubmissionPolicy.daily_limit = 3
+# True: la página dice por qué falla cada comprobación; False: solo los puntos de cada apartado.
+c.SubmissionPolicy.sentences = True
+c.SubmissionPolicy.timezone = "Europe/Madrid"  # cuándo empieza un día; cómo se escriben las fechas
+c.SubmissionPolicy.time_limit = 900  # segundos por entrega al entregar (un cuaderno colgado no retiene más un trabajador)
+# La fecha límite es la de nbgrader, una por práctica en el gradebook (se pone con
+#   nbgrader db assignment add p1_normalizacion --duedate="2027-01-15 23:59:00 Europe/Madrid"
+# o en el formgrader): las entregas posteriores quedan marcadas con su retraso.
+
 # What students see in place of the solutions.
 c.ClearSolutions.code_stub = {"python": "raise NotImplementedError()"}
 c.ClearSolutions.text_stub = "ESCRIBE AQUÍ TU RESPUESTA"

@@ -24,7 +24,7 @@ from autograder.grading_context import GradingContext
 from autograder.judge.client import run_verdicts
 from autograder.judge.plan import verdict_plan
 from autograder.kernel.layout import EVIDENCE_DIR
-from autograder.pipeline.course import CourseError, kernel_environment, load_config
+from autograder.pipeline.course import CourseError, grading_context, kernel_environment, load_config
 
 
 def report_cell(assignment: str) -> str:
@@ -50,10 +50,10 @@ def calibrate(
     source = Path(root) / "source" / assignment
     if not (source / f"{assignment}.ipynb").exists():
         raise CourseError(f"No existe source/{assignment}/{assignment}.ipynb.")
-    runs, config = [], load_config(root)
-    with kernel_environment(profile):
+    runs, config, context = [], load_config(root), grading_context(assignment, profile)
+    with kernel_environment(context.profile):
         for seed in seeds:
-            runs.append(_run(source, GradingContext(assignment, profile), seed, config))
+            runs.append(_run(source, context, seed, config))
             progress(f"semilla {seed}: validación {runs[-1].valid:.4f}, test {runs[-1].test:.4f} ({runs[-1].seconds:.0f} s)")
     return runs
 

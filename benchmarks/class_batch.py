@@ -95,18 +95,18 @@ class KitBatch:
 
 def measure_kit(scratch: Path, submissions: list[Submission], label: str, arrival: bool) -> KitBatch:
     course = kit_course(scratch / label, submissions)
-    handed, tasks, saved = {}, {}, (batch.longest_first, batch._estimates, batch._record)
+    handed, tasks, saved = {}, {}, (batch.longest_first, batch._estimates, batch.record_outcome)
 
     def estimates(root, jobs, profile):
         handed.update(saved[1](root, jobs, profile))
         return handed
 
-    def record(root, config, assignment, profile, graded):
+    def record(root, config, context, graded):
         tasks[graded.student] = graded
-        return saved[2](root, config, assignment, profile, graded)
+        return saved[2](root, config, context, graded)
 
     order = []
-    batch._estimates, batch._record = estimates, record
+    batch._estimates, batch.record_outcome = estimates, record
     if arrival:
         batch.longest_first = lambda found: list(found)
     original_order = batch.longest_first
@@ -119,7 +119,7 @@ def measure_kit(scratch: Path, submissions: list[Submission], label: str, arriva
                               announce=lambda line: CLOCK.say(f"kit, {label}: {line}"))
         seconds = time.monotonic() - started
     finally:
-        batch.longest_first, batch._estimates, batch._record = saved
+        batch.longest_first, batch._estimates, batch.record_outcome = saved
     shutil.rmtree(course)
     return KitBatch(label, seconds, [student for _, student in order],
                     {student: value for (_, student), value in handed.items()},

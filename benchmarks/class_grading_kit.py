@@ -17,13 +17,13 @@ from dask_cluster import external_cluster
 from autograder.pipeline.run import batch as grading
 from autograder.pipeline.run.batch import grade
 
-# The driver's single writer (autograder/pipeline/run/batch.py): per merged submission, ``_record`` merges the task's
+# The driver's single writer (autograder/pipeline/run/batch.py): per merged submission, ``record_outcome`` merges the task's
 # result into gradebook.db (``merge_results``, or ``zero_submission`` for a submission nbgrader could not grade),
 # writes the failure feedback and the log, then the state file, and reads the grade back; once per run, after the
 # last merge, the class files (the CSV, moodle.csv, the class report and the similarity hint). Wrapped here by the
 # names grade() looks up in its module.
 MERGE_STEPS = ("merge_results", "zero_submission")
-RECORD_STEP = "_record"
+RECORD_STEP = "record_outcome"
 BATCH_STEPS = ("write_class_files",)
 
 
@@ -32,7 +32,7 @@ class WriterTimes:
     """Seconds the single writer took in this process, measured by wrapping grading's functions."""
 
     merges: list[float] = field(default_factory=list)  # merge_results / zero_submission, one per submission
-    records: list[float] = field(default_factory=list)  # the whole _record, one per submission
+    records: list[float] = field(default_factory=list)  # the whole record_outcome, one per submission
     batch: dict[str, float] = field(default_factory=dict)  # the steps after the last merge
     missing: list[str] = field(default_factory=list)  # names run/batch.py no longer has (nothing timed for them)
 

@@ -24,7 +24,7 @@ def writer_report(kits: list[KitRun]) -> None:
     print(table(["corrección", "fusionadas", "fusión media s", "fusión máx. s", "escritor media s",
                  "escritor máx. s", "entregas/hora máx.", "pasos finales s"], rows, "<>>>>>>>"))
     print("fusión: merge_results (zero_submission si nbgrader no pudo corregirla), la escritura en gradebook.db."
-          " escritor: todo grading._record por entrega (la fusión, la retroalimentación de un fallo, el registro, el"
+          " escritor: todo grading.record_outcome por entrega (la fusión, la retroalimentación de un fallo, el registro, el"
           " fichero de estado y la nota leída de nuevo), en el bucle que recibe los resultados de Dask."
           " entregas/hora máx.: 3600 / escritor media, la cota que el escritor único impone a la corrección, con"
           " cualquier número de trabajadores. pasos finales: CSV de la práctica, moodle.csv e informe, una vez por"

@@ -64,22 +64,22 @@ def scratch_course(folder: Path, assignment: str) -> Path:
 
 def measure(assignment: str, profile: str) -> dict[str, tuple[float, float]]:
     """{submission: (CPU-seconds, wall seconds)} of its grading task."""
-    tasks, record, longest_first = {}, batch._record, batch.longest_first
+    tasks, record, longest_first = {}, batch.record_outcome, batch.longest_first
 
-    def recording(root, config, assignment_id, profile_id, graded):
+    def recording(root, config, context, graded):
         tasks[graded.student] = graded
-        return record(root, config, assignment_id, profile_id, graded)
+        return record(root, config, context, graded)
 
     with tempfile.TemporaryDirectory(prefix="coste-") as folder:
         course = scratch_course(Path(folder), assignment)
-        batch._record, batch.longest_first = recording, list  # this order, not longest first
+        batch.record_outcome, batch.longest_first = recording, list  # this order, not longest first
         try:
             started = time.monotonic()
             batch.grade(root=course, assignment=assignment, students=list(SUBMISSIONS), profile=profile, workers=1,
                         progress=lambda line: print(f"  {line}", flush=True))
             print(f"  lote de {len(SUBMISSIONS)} en un trabajador: {time.monotonic() - started:.0f} s", flush=True)
         finally:
-            batch._record, batch.longest_first = record, longest_first
+            batch.record_outcome, batch.longest_first = record, longest_first
     failed = [student for student, graded in tasks.items() if graded.failure and student == "completa"]
     if failed:
         raise SystemExit(f"{assignment}: la solución no se pudo corregir: {tasks['completa'].failure}")

@@ -14,6 +14,7 @@ from nbgrader.api import Gradebook
 
 from autograder import course_data
 from autograder.checks.loaded_evidence import load_call
+from autograder.checks.measured import Measured
 from autograder.grading_context import GradingContext
 from autograder.judge.registry import run_check
 from autograder.kernel import fit_log
@@ -27,6 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def pytest_addoption(parser):
     parser.addoption("--todos-los-escenarios", action="store_true",
                      help="grade every scenario notebook, not only the CI subset (tests/test_scenarios.py)")
+    parser.addoption("--escenarios", default=None, metavar="NOMBRE,NOMBRE",
+                     help="grade only these scenarios, in the assignments that have them (tests/test_scenarios.py)")
+
+
+def pytest_configure(config):
+    named_scenarios(config)  # a misspelt --escenarios name stops the run before anything is graded
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -125,12 +132,31 @@ CI_SCENARIOS = {
 }
 
 
-def selected_scenarios(config, assignment: str) -> set[str]:
-    """The scenarios of ``assignment`` this run grades: the CI subset, or all with ``--todos-los-escenarios``."""
+def named_scenarios(config) -> set[str] | None:
+    """The scenarios named with ``--escenarios a,b`` (None without it); a name no table has is a usage error."""
     from tests.scenarios import tables
 
+    option = config.getoption("--escenarios")
+    if option is None:
+        return None
+    names = {name.strip() for name in option.split(",") if name.strip()}
+    unknown = names - {name for table in tables() for name in table.scenarios}
+    if unknown:
+        raise pytest.UsageError(f"--escenarios: no hay ningún escenario {', '.join(sorted(unknown))}")
+    return names
+
+
+def selected_scenarios(config, assignment: str) -> set[str]:
+    """The scenarios of ``assignment`` this run grades: the CI subset, all with ``--todos-los-escenarios``, or those
+    of ``--escenarios a,b`` that ``assignment`` has (possibly none)."""
+    from tests.scenarios import tables
+
+    table = next(table for table in tables() if table.assignment == assignment)
+    named = named_scenarios(config)
+    if named is not None:
+        return named & set(table.scenarios)
     if config.getoption("--todos-los-escenarios"):
-        return set(next(table for table in tables() if table.assignment == assignment).scenarios)
+        return set(table.scenarios)
     return CI_SCENARIOS[assignment]
 
 
@@ -200,12 +226,13 @@ def judged(tmp_path):
 
     ``judged(check, *values)`` hands the values (and the fit log) over with the
     kernel-side recorder, loads them as the verdict process does and calls
-    ``check`` on the loaded evidence.
+    ``check`` on the loaded values, with the quick grading context, the loaded
+    evidence and a fresh ``Measured`` for the parameters it declares.
     """
     drop_boxes = (tmp_path / f"buzon-{n}" for n in range(10**6))
 
     def run(check, *args, **kwargs):
-        _, args, kwargs = load_call(hand_over(next(drop_boxes), "", check.__name__, *args, **kwargs))
-        return run_check(check, args, kwargs, QUICK_CONTEXT)
+        _, args, kwargs, evidence = load_call(hand_over(next(drop_boxes), "", check.__name__, *args, **kwargs))
+        return run_check(check, args, kwargs, context=QUICK_CONTEXT, evidence=evidence, measured=Measured())
 
     return run

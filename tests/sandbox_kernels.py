@@ -2,10 +2,12 @@
 
 The notebooks run in a course-like folder: the kernel works in
 ``autograded/alumno/p/`` next to a gradebook, sources and another student's work.
+A test that talks to a kernel itself starts it with ``started_kernel``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import ctypes
 import errno
@@ -22,6 +24,7 @@ import pytest
 from autograder.pipeline.course import load_config
 from autograder.pipeline.run.execute_with_deadline import ExecuteWithDeadline
 from autograder.sandbox import landlock, launcher
+from autograder.sandbox.kernel import SandboxedKernelManager
 from tests.conftest import ROOT
 
 # A test skips only where this Linux lacks what it checks, as the kernel itself answers when asked
@@ -161,6 +164,30 @@ def run(config, course: Path, *sources: str, timeout: int = 60) -> nbformat.Note
     workdir = course / "autograded" / "alumno" / "p"
     ExecuteWithDeadline(config=config).preprocess(notebook, {"metadata": {"path": str(workdir)}})
     return notebook
+
+
+@contextlib.asynccontextmanager
+async def started_kernel(cwd: Path):
+    """``(manager, client)``: a kernel the kit's manager started in ``cwd``, ready, with its client's channels open.
+
+    Afterwards the channels close, and the kernel is shut down at once if it is still alive (its resources are
+    freed either way).
+    """
+    manager = SandboxedKernelManager()
+    await manager.start_kernel(cwd=str(cwd))
+    try:
+        client = manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            yield manager, client
+        finally:
+            client.stop_channels()
+    finally:
+        if await manager.is_alive():
+            await manager.shutdown_kernel(now=True)  # frees its resources too
+        else:
+            await manager.cleanup_resources()
 
 
 def printed(cell) -> str:

@@ -32,7 +32,12 @@ class Scenario:
     answered: bool = True  # False: the release exactly as students receive it
     unanswered: frozenset[str] = frozenset()  # solution cells left as released (a submission done in part)
     truncated: bool = False  # True: the file is cut in half (not valid JSON)
-    says: str | None = None  # a sentence the student's feedback must show
+    says: str | tuple[str, ...] | None = None  # a sentence (or fragments of sentences) the student's feedback must show
+
+    @property
+    def fragments(self) -> tuple[str, ...]:
+        """What the student's feedback must show, each piece on its own."""
+        return (self.says,) if isinstance(self.says, str) else tuple(self.says or ())
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,13 @@
 """The judge's registry: every check a hidden cell calls is registered where it is written, and only there."""
 
+import ast
 import json
 from pathlib import Path
 
 import pytest
 
 from autograder.judge.plan import hidden_calls
-from autograder.judge.registry import hidden_check, registered_checks
+from autograder.judge.registry import hidden_check, registered_checks, run_check
 
 SOURCE = Path(__file__).resolve().parents[1] / "source"
 
@@ -46,3 +47,30 @@ def test_is_registering_the_same_function_again_harmless():
     name, function = next(iter(registered_checks().items()))
     assert hidden_check(function) is function
     assert registered_checks()[name] is function
+
+
+def test_does_the_judge_hand_each_check_only_what_it_declares():
+    """Does run_check pass the context, the loaded evidence and the cell's measured figures to a check that declares
+    them by name, none of them to one that does not, and its own, not what was handed over under those names?"""
+    given = {"context": "contexto", "evidence": "pruebas", "measured": "medidas"}
+
+    def plain(value):
+        return value
+
+    def everything(value, *, context, evidence, measured):
+        return value, context, evidence, measured
+
+    def some(value, *, evidence):
+        return value, evidence
+
+    assert run_check(plain, [1], {}, **given) == 1
+    assert run_check(everything, [1], {}, **given) == (1, "contexto", "pruebas", "medidas")
+    assert run_check(some, [], {"value": 1, "evidence": "del kernel"}, **given) == (1, "pruebas")
+
+
+def test_do_the_checks_keep_no_module_state_between_calls():
+    """Does no module of autograder.checks rebind a module global (what a check needs comes in its arguments)?"""
+    checks = Path(__file__).resolve().parents[1] / "autograder" / "checks"
+    rebinding = sorted(f"{path.name}:{node.lineno}" for path in checks.glob("*.py")
+                       for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(node, ast.Global))
+    assert rebinding == []

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.checks.loaded_evidence import kernel_id, load_call, training_record
+from autograder.checks.loaded_evidence import load_call, training_record
 from autograder.kernel.evidence import Recorder
 from autograder.kernel.fit_records import LOG
 from autograder.kernel.layout import CALL_FILE, EVIDENCE_DIR, FIT_FILE, FIT_PREFIX, OBJECT_PREFIX
@@ -55,7 +55,7 @@ def test_each_fit_is_handed_over_once_as_it_returns_and_every_later_call_names_i
     fits = [path.name for path in folders(tmp_path, FIT_PREFIX)]
     assert len(fits) == 2
     assert [named_fits(call) for call in calls(tmp_path)] == [fits[:1], fits]
-    _, (old, new), _ = load_call(calls(tmp_path)[1])
+    _, (old, new), _, _ = load_call(calls(tmp_path)[1])
     assert (training_record(old, "old").previous_fits, training_record(new, "new").previous_fits) == (0, 1)
     assert len(training_record(new, "new").history["loss"]) == 2
 
@@ -82,9 +82,10 @@ def test_a_model_handed_over_again_unchanged_is_saved_once(recorder, tmp_path):
     recorder.check_d(twin)
     assert len(folders(tmp_path, OBJECT_PREFIX)) == 3
     loaded, identities = [], []
-    for call in calls(tmp_path):  # a model's kernel identity holds while its call is the current one
-        loaded.append(load_call(call)[1][0])
-        identities.append(kernel_id(loaded[-1]))
+    for call in calls(tmp_path):  # each call's evidence knows the kernel identity of the models it loaded
+        _, (model_loaded,), _, evidence = load_call(call)
+        loaded.append(model_loaded)
+        identities.append(evidence.kernel_id(model_loaded))
     assert identities == [id(model)] * 3 + [id(twin)]
     assert np.array_equal(loaded[2].predict(X, verbose=0), model.predict(X, verbose=0))
 

@@ -86,7 +86,7 @@ def test_an_existing_cluster_is_used_through_its_scheduler_address():
 def test_workers_that_do_not_see_the_course_folder_stop_the_run(tmp_path):
     """Is a cluster whose workers lack the course folder refused before it zeroes a whole class?"""
     with dask_client(workers=1) as client, pytest.raises(CourseError, match="no ven la carpeta del curso"):
-        grading._check_workers(client, tmp_path)
+        grading.check_workers(client, tmp_path)
 
 
 @pytest.mark.parametrize("options, words", [

@@ -11,8 +11,18 @@ import signal
 import pytest
 from traitlets.log import get_logger
 
-from autograder.sandbox.kernel import SandboxedKernelManager
-from tests.sandbox_kernels import NAMESPACES, config, course, errors, landlock_abi, printed, require, run, survivors  # noqa: F401 (fixtures)
+from tests.sandbox_kernels import (  # noqa: F401 (fixtures)
+    NAMESPACES,
+    config,
+    course,
+    errors,
+    landlock_abi,
+    printed,
+    require,
+    run,
+    started_kernel,
+    survivors,
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,23 +70,13 @@ def test_the_kernel_dies_with_its_launcher(tmp_path):
     require(NAMESPACES)
 
     async def kill_the_launcher() -> tuple[str, list[int]]:
-        manager = SandboxedKernelManager()
-        await manager.start_kernel(cwd=str(tmp_path))
-        client = manager.client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=60)
+        async with started_kernel(tmp_path) as (manager, client):
             texts = []
             await client.execute_interactive("import os; print(os.readlink('/proc/self/ns/pid'))",
                                              output_hook=lambda msg: texts.append(msg["content"].get("text", "")))
             os.kill(manager.provisioner.pid, signal.SIGKILL)
             namespace = "".join(texts).strip()
             return namespace, survivors(namespace)
-        finally:
-            client.stop_channels()
-            if await manager.is_alive():
-                await manager.shutdown_kernel(now=True)
-            await manager.cleanup_resources()
 
     namespace, left = asyncio.run(kill_the_launcher())
     assert namespace.startswith("pid:[")

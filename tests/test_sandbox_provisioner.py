@@ -17,6 +17,7 @@ from autograder.sandbox.client import BoundedKernelClient
 from autograder.sandbox.kernel import SandboxedKernelManager, SandboxedKernelSpecManager
 from autograder.sandbox.provisioner import SandboxProvisioner
 from tests.conftest import ROOT
+from tests.sandbox_kernels import started_kernel
 
 KIT_CLASSES = [(SandboxedKernelManager, AsyncKernelManager), (SandboxedKernelSpecManager, KernelSpecManager),
                (SandboxProvisioner, LocalProvisioner), (BoundedKernelClient, AsyncKernelClient)]
@@ -48,17 +49,9 @@ def test_a_kernel_starts_through_the_provisioner_with_a_bounded_client(tmp_path)
     """Does a kernel the kit's manager starts run under the sandbox's provisioner and answer a bounded client?"""
 
     async def start() -> tuple[object, object, str]:
-        manager = SandboxedKernelManager()
-        await manager.start_kernel(cwd=str(tmp_path))
-        client = manager.client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=60)
+        async with started_kernel(tmp_path) as (manager, client):
             reply = await client.execute_interactive("1 + 1", timeout=30)
             return manager.provisioner, client, reply["content"]["status"]
-        finally:
-            client.stop_channels()
-            await manager.shutdown_kernel(now=True)
 
     used, client, status = asyncio.run(start())
     assert isinstance(used, SandboxProvisioner) and isinstance(client, BoundedKernelClient)

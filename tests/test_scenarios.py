@@ -7,7 +7,9 @@ the feedback and the CSV. By default the batch holds the CI subset
 untouched release, a broken file, the seeds' own mistakes and an honest
 alternative; about 3 minutes per assignment on 2 cores), and the other
 scenarios' tests are skipped; ``pytest --todos-los-escenarios`` grades them
-all (about 8 minutes per assignment).
+all (about 8 minutes per assignment), and ``pytest --escenarios a,b`` only
+the named ones (the tests of an assignment none of them belongs to, or that
+need a scenario not named, such as ``solucion``, are skipped).
 """
 
 import csv
@@ -36,6 +38,13 @@ def graded(graded_scenarios):
     return graded_scenarios
 
 
+def require_graded(selected, assignment, *names):
+    """Skip the test unless this run grades ``assignment`` and, among its scenarios, ``names``."""
+    chosen = selected(assignment)
+    if not chosen or not set(names) <= chosen:
+        pytest.skip(f"no se corrigen {', '.join(names) or 'escenarios'} de {assignment} en esta ejecución")
+
+
 def failed_tests(course, assignment, student):
     """Autograded test cells of ``student`` that did not get their points, and all their points."""
     tests = cell_scores(course, assignment, student)
@@ -57,7 +66,7 @@ def test_the_committed_scenarios_are_up_to_date():
 def test_each_scenario_loses_exactly_its_points(graded, selected, assignment, name):
     """Does the scenario fail exactly its listed test cells, and score the rest?"""
     if name not in selected(assignment):
-        pytest.skip("fuera del subconjunto de CI: pytest --todos-los-escenarios")
+        pytest.skip("fuera de los escenarios de esta ejecución: pytest --todos-los-escenarios o --escenarios")
     course, results, _ = graded(assignment)
     table = TABLES[assignment]
     failed, tests = failed_tests(course, assignment, name)
@@ -70,14 +79,16 @@ def test_each_scenario_loses_exactly_its_points(graded, selected, assignment, na
 @pytest.mark.parametrize("assignment", TABLES)
 def test_the_reference_solution_gets_every_automatic_point(graded, selected, assignment):
     """Does the reference solution score every automatic point and the untouched release none?"""
+    require_graded(selected, assignment, "solucion", "sin_cambios")
     _, results, lines = graded(assignment)
     assert results["solucion"].auto_score == TABLES[assignment].max_auto_score
     assert results["sin_cambios"].auto_score == 0
     assert len(lines) == len(results) == len(selected(assignment)), "every submission reports progress"
 
 
-def test_a_broken_notebook_scores_zero_with_a_spanish_reason(graded):
+def test_a_broken_notebook_scores_zero_with_a_spanish_reason(graded, selected):
     """Is a truncated notebook graded 0 with a reason, without stopping the batch?"""
+    require_graded(selected, "p1_normalizacion", "cuaderno_roto")
     course, results, _ = graded("p1_normalizacion")
     assert "no es un JSON válido" in results["cuaderno_roto"].failure
     with (course / "calificaciones" / "p1_normalizacion.csv").open(encoding="utf-8") as handle:
@@ -89,20 +100,21 @@ def test_a_broken_notebook_scores_zero_with_a_spanish_reason(graded):
 def test_feedback_is_spanish_and_hides_the_hidden_tests(graded, selected, assignment, name):
     """Is the feedback in Spanish, with the failing check's sentence and no hidden test code?"""
     if name not in selected(assignment):
-        pytest.skip("fuera del subconjunto de CI: pytest --todos-los-escenarios")
+        pytest.skip("fuera de los escenarios de esta ejecución: pytest --todos-los-escenarios o --escenarios")
     course, results, _ = graded(assignment)
     page = feedback(course, assignment, name)
     if results[name].failure is None:  # a notebook nbgrader graded, not the page of one it could not
         # nbgrader's English labels read "Score: 1.0 / 1.0"; a student's own output may say "Score" (keras_tuner)
         assert "Puntuación" in page and not re.search(r"Score: [\d.]+ / [\d.]+", page)
     assert "autograder" not in page and "HIDDEN TESTS" not in page and "check_" not in page
-    says = TABLES[assignment].scenarios[name].says
-    assert says is None or says in page
+    for fragment in TABLES[assignment].scenarios[name].fragments:
+        assert fragment in page
 
 
 @pytest.mark.parametrize("assignment", TABLES)
 def test_grades_are_exported_as_csv(graded, selected, assignment):
     """Does the CSV hold one row per submission with the gradebook's scores?"""
+    require_graded(selected, assignment, "solucion")
     course, _, _ = graded(assignment)
     with (course / "calificaciones" / f"{assignment}.csv").open(encoding="utf-8") as handle:
         rows = {row["alumno"]: row for row in csv.DictReader(handle)}
@@ -112,8 +124,9 @@ def test_grades_are_exported_as_csv(graded, selected, assignment):
 
 
 @pytest.mark.parametrize("assignment", TABLES)
-def test_grades_are_exported_for_moodle(graded, assignment):
+def test_grades_are_exported_for_moodle(graded, selected, assignment):
     """Does moodle.csv hold one row per student, an identifier column and the assignment's totals?"""
+    require_graded(selected, assignment)
     course, _, _ = graded(assignment)
     with (course / "calificaciones" / f"{assignment}.csv").open(encoding="utf-8") as handle:
         totals = {row["alumno"]: float(row["total"]) for row in csv.DictReader(handle)}
@@ -125,8 +138,9 @@ def test_grades_are_exported_for_moodle(graded, assignment):
 
 
 @pytest.mark.parametrize("assignment", TABLES)
-def test_the_report_has_a_histogram_and_a_summary(graded, assignment):
+def test_the_report_has_a_histogram_and_a_summary(graded, selected, assignment):
     """Are the score histogram (a PNG) and the class report's summary written, counting every submission?"""
+    require_graded(selected, assignment)
     course, results, _ = graded(assignment)
     folder = course / "calificaciones"
     assert (folder / f"{assignment}_histograma.png").read_bytes().startswith(b"\x89PNG")

@@ -73,6 +73,21 @@ def test_literal_arguments_cannot_be_changed_from_the_kernel(tmp_path, scaled):
     assert "final_model en test" in verdict["reason"]
 
 
+def test_each_cell_gets_the_figures_its_own_checks_measured(tmp_path, scaled):
+    """Does a cell's verdict carry the accuracy its check measured, and the next cell's none of it?"""
+    source = 'verify.check_accuracy(final_model, X_valid_final, X_test_final, split="test", assignment="p1_normalizacion")'
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
+    hand_over(tmp_path / EVIDENCE_DIR, source, "check_accuracy", model, scaled[1], scaled[2], split="test",
+              assignment="p1_normalizacion")
+    hand_over(tmp_path / EVIDENCE_DIR, SCALED, "check_scaled", *scaled)
+    plan = verdict_plan([grade_cell(source, "exactitud"), grade_cell(SCALED, "escalado")])
+    verdicts = judge(tmp_path / EVIDENCE_DIR, plan, QUICK_CONTEXT)
+    (figure,) = verdicts["exactitud"]["measured"]
+    assert figure["kind"] == "accuracy" and figure["split"] == "test" and figure["of"] == "final_model"
+    assert figure["minimum"] == QUICK_CONTEXT.minimum_accuracy("test")
+    assert verdicts["escalado"] == {"reason": None, "values": [None], "measured": []}
+
+
 @pytest.mark.parametrize("args, kwargs", [((True,), {"assignment": "p4_ajustes_del_modelo", "question": 1, "correct": True}),
                                           ((True, False), {"assignment": "p4_ajustes_del_modelo", "question": 1}),
                                           ((), {"answer": True, "assignment": "p4_ajustes_del_modelo", "question": 1})])
@@ -99,7 +114,7 @@ def test_failed_verdicts_become_error_outputs_and_evidence_is_removed(tmp_path, 
     hand_over(tmp_path / EVIDENCE_DIR, SCALED, "check_scaled", *(x * 255 for x in scaled))
     failed_in_kernel = nbformat.v4.new_output("error", ename="NameError", evalue="x", traceback=["NameError: x"])
     nb = nbformat.v4.new_notebook(cells=[grade_cell(SCALED, "mal"), grade_cell(SCALED + "\n", "error", [failed_in_kernel])])
-    nb, resources = ApplyVerdicts(profile=QUICK).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    nb, resources = ApplyVerdicts(context=QUICK_CONTEXT).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
     assert [o.ename for o in nb.cells[0].outputs] == ["CheckFailed"]
     assert "Comprobación no superada" in nb.cells[0].outputs[0].traceback[0]
     assert [o.ename for o in nb.cells[1].outputs] == ["NameError"]
@@ -113,7 +128,7 @@ def test_a_value_shown_in_a_hidden_cell_cannot_be_read_as_its_grade(tmp_path, sc
     passed = SCALED + "\n"
     hand_over(tmp_path / EVIDENCE_DIR, passed, "check_scaled", *scaled)
     nb = nbformat.v4.new_notebook(cells=[grade_cell(SCALED, "mal", [fake_score]), grade_cell(passed, "bien", [fake_score])])
-    nb, _ = ApplyVerdicts(profile=QUICK).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    nb, _ = ApplyVerdicts(context=QUICK_CONTEXT).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
     assert [o.output_type for o in nb.cells[0].outputs] == ["error"]
     assert nb.cells[1].outputs == []
     assert determine_grade(nb.cells[0])[0] == 0 and determine_grade(nb.cells[1])[0] == 0.5

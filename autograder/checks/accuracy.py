@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.failure import require
-from autograder.checks.loaded_evidence import require_model
-from autograder.checks.measured import record_accuracy
+from autograder.checks.loaded_evidence import LoadedEvidence, require_model
+from autograder.checks.measured import Measured
 from autograder.checks.reference import pool, reference, training_images
 from autograder.checks.regularization import final_record
 from autograder.checks.splits import require_validation_split
@@ -64,14 +64,14 @@ def final_accuracy(model, x_valid, x_test, split: str, profile: str) -> float:
     return model_accuracy(model, arrays[VARIABLES[split]].astype(np.float32), getattr(ref, f"y_{split}"))
 
 
-def final_net_accuracy(model, history, split: str, profile: str) -> float:
+def final_net_accuracy(model, history, split: str, profile: str, *, evidence: LoadedEvidence) -> float:
     """p2: accuracy of ``model`` on the validation images of its own training run, or on the test set.
 
     The model takes the images as the notebook gives them (scaled to (0, 1));
     the validation images are found in x_train by their fingerprints, and must
     be the run's 20 % of x_train.
     """
-    record, ref = final_record(model, history), pool(profile)
+    record, ref = final_record(model, history, evidence), pool(profile)
     if split == "test":
         return model_accuracy(model, ref.x_test / 255.0, ref.y_test)
     require_validation_split(record, "final_history", profile)
@@ -79,10 +79,12 @@ def final_net_accuracy(model, history, split: str, profile: str) -> float:
     return model_accuracy(model, images / 255.0, labels)
 
 
-def require_minimum(accuracy: float, *, split: str, assignment: str, context: GradingContext,
+def require_minimum(accuracy: float, *, split: str, assignment: str, context: GradingContext, measured: Measured,
                     what: str = "final_model") -> None:
+    """``accuracy`` reaches the minimum of ``split`` for ``assignment`` on the context's profile; both are recorded
+    in ``measured`` first."""
     minimum = context.minimum_accuracy(split, assignment)
-    record_accuracy(value=accuracy, split=SPLIT_NAMES[split], minimum=minimum, of=what)
+    measured.record_accuracy(value=accuracy, split=SPLIT_NAMES[split], minimum=minimum, of=what)
     require(
         accuracy >= minimum,
         f"La exactitud de {what} en {SPLIT_NAMES[split]} ({number(round(accuracy, 4))}) no llega al mínimo exigido.",
@@ -90,14 +92,16 @@ def require_minimum(accuracy: float, *, split: str, assignment: str, context: Gr
 
 
 @hidden_check
-def check_accuracy(model, x_valid, x_test, *, split: str, assignment: str, context: GradingContext) -> None:
+def check_accuracy(model, x_valid, x_test, *, split: str, assignment: str, context: GradingContext,
+                   measured: Measured) -> None:
     """p1: the final model reaches the assignment's minimum accuracy on ``split`` for this profile."""
     accuracy = final_accuracy(model, x_valid, x_test, split, context.profile)
-    require_minimum(accuracy, split=split, assignment=assignment, context=context)
+    require_minimum(accuracy, split=split, assignment=assignment, context=context, measured=measured)
 
 
 @hidden_check
-def check_final_net_accuracy(model, history, *, split: str, assignment: str, context: GradingContext) -> None:
+def check_final_net_accuracy(model, history, *, split: str, assignment: str, context: GradingContext,
+                             evidence: LoadedEvidence, measured: Measured) -> None:
     """p2: the final network reaches the assignment's minimum accuracy on ``split`` for this profile."""
-    accuracy = final_net_accuracy(model, history, split, context.profile)
-    require_minimum(accuracy, split=split, assignment=assignment, context=context)
+    accuracy = final_net_accuracy(model, history, split, context.profile, evidence=evidence)
+    require_minimum(accuracy, split=split, assignment=assignment, context=context, measured=measured)

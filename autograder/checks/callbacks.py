@@ -8,7 +8,7 @@ import types
 import keras
 
 from autograder.checks.failure import CheckFailed, require
-from autograder.checks.loaded_evidence import kernel_id, runs_of, training_record
+from autograder.checks.loaded_evidence import LoadedEvidence, training_record
 from autograder.checks.wording import number
 from autograder.judge.registry import hidden_check
 
@@ -137,23 +137,24 @@ def check_reduce_lr_behaviour(reduce_lr, history) -> None:
 
 
 @hidden_check
-def check_early_stopping(early_stopping, final_model) -> None:
+def check_early_stopping(early_stopping, final_model, *, evidence: LoadedEvidence) -> None:
     """An EarlyStopping on a validation metric that was used to train ``final_model``."""
     callback = _single(early_stopping, keras.callbacks.EarlyStopping, "early_stopping")
     _require_validation_monitor(callback, "early_stopping")
     require(callback.patience >= 1, "La paciencia de early_stopping debe ser de al menos una época.")
-    used = any(kernel_id(callback) in {kernel_id(c) for c in run.callbacks} for run in runs_of(final_model))
+    used = any(evidence.kernel_id(callback) in {evidence.kernel_id(c) for c in run.callbacks}
+               for run in evidence.runs_of(final_model))
     require(used, "early_stopping no se usó para entrenar final_model: pásalo en callbacks al entrenarlo.")
 
 
 @hidden_check
-def check_final_reduce_lr(final_model) -> None:
+def check_final_reduce_lr(final_model, *, evidence: LoadedEvidence) -> None:
     """``final_model`` was trained with a ReduceLROnPlateau on a validation metric, as the task asks (4.1).
 
     ``reduce_lr`` itself or another ReduceLROnPlateau: the task asks for the
     reduction in the final training, not for one variable.
     """
-    used = [callback for run in runs_of(final_model) for callback in run.callbacks
+    used = [callback for run in evidence.runs_of(final_model) for callback in run.callbacks
             if isinstance(callback, keras.callbacks.ReduceLROnPlateau)]
     require(used, "final_model no se entrenó con reduce_lr: pásalo en callbacks, junto con early_stopping, al entrenarlo.")
     require(

@@ -14,7 +14,8 @@ import numpy as np
 
 from autograder.checks.accuracy import SPLITS, model_accuracy, model_scores, predict_reshaped, require_minimum
 from autograder.checks.failure import CheckFailed, require
-from autograder.checks.loaded_evidence import kernel_id, require_model, training_record
+from autograder.checks.loaded_evidence import LoadedEvidence, require_model, training_record
+from autograder.checks.measured import Measured
 from autograder.checks.reference import pool, training_images
 from autograder.checks.regularization import regularization_techniques
 from autograder.checks.splits import touches_test_set
@@ -28,10 +29,10 @@ LOSS_TOLERANCE = 1e-4  # relative: the same weights on the same images, summed i
 EPSILON = 1e-7  # Keras' clipping of probabilities in the cross-entropy
 
 
-def run_of(model, history, model_name: str, history_name: str) -> TrainingRun:
+def run_of(model, history, model_name: str, history_name: str, evidence: LoadedEvidence) -> TrainingRun:
     """The fit call behind ``history``, which must have trained ``model``."""
     record = training_record(history, history_name)
-    require(kernel_id(model) is not None and record.model_id == kernel_id(model),
+    require(evidence.trained(model, record),
             f"{history_name} debe ser el History del entrenamiento de {model_name}.")
     return record
 
@@ -88,11 +89,11 @@ def _agrees(value: float, accuracy: float, count: int) -> bool:
 
 
 @hidden_check
-def check_evaluation(model, history, figures, predictions, *, context: GradingContext,
+def check_evaluation(model, history, figures, predictions, *, context: GradingContext, evidence: LoadedEvidence,
                      model_name: str = "modelo_base") -> None:
     """``figures`` holds the model's test loss and accuracy and its training accuracy; ``predictions`` its
     class probabilities for the first five test images (``x_nuevos``)."""
-    record = run_of(model, history, model_name, "historia_base")
+    record = run_of(model, history, model_name, "historia_base", evidence)
     require_holdout_validation(record, "historia_base", context.profile)
     require(isinstance(figures, dict) and {"train_accuracy", "test_loss", "test_accuracy"} <= set(figures),
             "evaluacion debe tener las claves 'train_accuracy', 'test_loss' y 'test_accuracy'.")
@@ -134,9 +135,9 @@ def best_epoch(record: TrainingRun) -> int:
 
 
 @hidden_check
-def check_best_epoch(model, history, epoch) -> None:
+def check_best_epoch(model, history, epoch, *, evidence: LoadedEvidence) -> None:
     """``epoch`` is the epoch of lowest validation loss in the base run's own record."""
-    record = run_of(model, history, "modelo_base", "historia_base")
+    record = run_of(model, history, "modelo_base", "historia_base", evidence)
     require(type(epoch) is int or isinstance(epoch, np.integer),
             "mejor_epoca debe ser un número entero de época, contando desde 1.")
     require(int(epoch) == best_epoch(record),
@@ -145,10 +146,10 @@ def check_best_epoch(model, history, epoch) -> None:
 
 
 @hidden_check
-def check_retrained(base_history, model, history, epochs, *, context: GradingContext) -> None:
+def check_retrained(base_history, model, history, epochs, *, context: GradingContext, evidence: LoadedEvidence) -> None:
     """A new model, trained from scratch like the base one, for ``epochs`` (the reported best epoch) epochs."""
     base = training_record(base_history, "historia_base")
-    record = run_of(model, history, "modelo_optimo", "historia_optima")
+    record = run_of(model, history, "modelo_optimo", "historia_optima", evidence)
     require(record.previous_fits == 0 and record.optimizer_steps_at_start == 0 and not record.shared_variables_with
             and record.model_id != base.model_id,
             "modelo_optimo debe ser un modelo nuevo, sin entrenar: crea otro en lugar de seguir entrenando el base.")
@@ -162,9 +163,9 @@ def check_retrained(base_history, model, history, epochs, *, context: GradingCon
             "modelo_optimo no se ha entrenado tantas épocas como dice mejor_epoca.")
 
 
-def regularized_accuracy(model, history, split: str, profile: str) -> float:
+def regularized_accuracy(model, history, split: str, profile: str, *, evidence: LoadedEvidence) -> float:
     """Accuracy of the final regularized model on its run's validation images, or on the test set."""
-    record = run_of(model, history, "modelo_final", "historia_final")
+    record = run_of(model, history, "modelo_final", "historia_final", evidence)
     require_holdout_validation(record, "historia_final", profile)
     if split == "test":
         ref = pool(profile)
@@ -174,11 +175,12 @@ def regularized_accuracy(model, history, split: str, profile: str) -> float:
 
 
 @hidden_check
-def check_regularized_accuracy(model, history, *, assignment: str, context: GradingContext) -> None:
+def check_regularized_accuracy(model, history, *, assignment: str, context: GradingContext, evidence: LoadedEvidence,
+                               measured: Measured) -> None:
     """The final model uses a regularization technique and reaches the profile's minimum on validation and test."""
-    record = run_of(model, history, "modelo_final", "historia_final")
+    record = run_of(model, history, "modelo_final", "historia_final", evidence)
     require(regularization_techniques(require_model(model, "modelo_final"), record.callbacks),
             "modelo_final no usa ninguna técnica de regularización (L1/L2, descarte o normalización por lotes).")
     for split in SPLITS:
-        require_minimum(regularized_accuracy(model, history, split, context.profile), split=split,
-                        assignment=assignment, context=context, what="modelo_final")
+        require_minimum(regularized_accuracy(model, history, split, context.profile, evidence=evidence), split=split,
+                        assignment=assignment, context=context, measured=measured, what="modelo_final")

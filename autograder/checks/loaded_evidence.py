@@ -8,9 +8,13 @@ are rebuilt from their plain settings, and training runs are the fit log's
 plain records.
 A call names the fit records and model objects it refers to, which lie beside
 it in the evidence folder; each is read once per judging process.
-Objects keep the identity they had in the kernel (:func:`kernel_id`), so a
+:func:`load_call` gives the call's arguments and its :class:`LoadedEvidence`:
+the fit log and ``evaluate`` calls of the run up to the hidden cell, and the
+identity each loaded object had in the kernel (``evidence.kernel_id``), so a
 check can still tell whether two runs trained the same model, or whether a
-callback was used to train a given model.
+callback was used to train a given model. The judge hands that evidence to
+every check that declares an ``evidence`` parameter; nothing is kept between
+calls.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import inspect
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import keras
 import numpy as np
@@ -54,12 +59,12 @@ class HandedTuner:
     objective: dict
     space: tuple[dict, ...]  # one hyperparameter each: its class and settings
     reported: dict = field(default_factory=dict)  # what else it reported: "get_space", "trials", "best" (or None)
+    # The fit log's runs of this tuner's trials, in the kernel's order (found by the tuner's kernel identity).
+    trial_runs: tuple[TrainingRun, ...] = field(default=(), compare=False, repr=False)
 
     def runs(self) -> list[TrainingRun]:
         """The training runs of this tuner's trials, in the kernel's order."""
-        identity = kernel_id(self)
-        return [run for run in _current.runs
-                if run is not None and run.trial is not None and run.trial["tuner_id"] == identity]
+        return list(self.trial_runs)
 
 
 @dataclass(frozen=True)
@@ -69,12 +74,13 @@ class Unreadable:
     type: str
 
 
-class HandedOver:
-    """The kernel identities of the loaded objects and the fit log of the run."""
+class LoadedEvidence:
+    """What one hidden call handed over besides its arguments: the run's fit log and ``evaluate`` calls up to the
+    hidden cell, and the identity each loaded object had in the kernel."""
 
-    def __init__(self, runs: list[TrainingRun | None]):
-        self.runs = runs  # in the fit log's order; None where a record never arrived
-        self.evaluations: list[Evaluation] = []  # every evaluate call on an array before the hidden cell, in order
+    def __init__(self, runs: list[TrainingRun | None] = (), evaluations: list[Evaluation] = ()):
+        self.runs = list(runs)  # in the fit log's order; None where a record never arrived
+        self.evaluations = list(evaluations)  # every evaluate call on an array before the hidden cell, in order
         self._ids: dict[int, tuple[object, int]] = {}  # id in this process -> (object kept alive, kernel id)
 
     def remember(self, value, identity: int):
@@ -82,32 +88,36 @@ class HandedOver:
         return value
 
     def kernel_id(self, value) -> int | None:
+        """The identity ``value`` had in the student's kernel (None for values that had none)."""
         entry = self._ids.get(id(value))
         return None if entry is None else entry[1]
 
+    def recorded_runs(self) -> list[TrainingRun]:
+        """Every training run the kernel had handed over when the hidden cell ran, in order."""
+        return [run for run in self.runs if run is not None]
 
-_current = HandedOver([])
+    def recorded_evaluations(self) -> list[Evaluation]:
+        """Every ``evaluate`` call on an array the kernel had made when the hidden cell ran, in order."""
+        return list(self.evaluations)
+
+    def runs_of(self, model) -> list[TrainingRun]:
+        """Every training run of ``model`` in the kernel, in order."""
+        identity = self.kernel_id(model)
+        return [run for run in self.runs if run is not None and identity is not None and run.model_id == identity]
+
+    def trained(self, model, record: TrainingRun) -> bool:
+        """Whether the run ``record`` trained ``model`` (the model's identity in the kernel is the run's)."""
+        identity = self.kernel_id(model)
+        return identity is not None and record.model_id == identity
 
 
-def kernel_id(value) -> int | None:
-    """The identity ``value`` had in the student's kernel (None for values that had none)."""
-    return _current.kernel_id(value)
+class LoadedCall(NamedTuple):
+    """A hidden call loaded back: the check it asked for, its arguments, and the evidence around them."""
 
-
-def recorded_runs() -> list[TrainingRun]:
-    """Every training run the kernel had handed over when the hidden cell ran, in order."""
-    return [run for run in _current.runs if run is not None]
-
-
-def recorded_evaluations() -> list[Evaluation]:
-    """Every ``evaluate`` call on an array the kernel had made when the hidden cell ran, in order."""
-    return list(_current.evaluations)
-
-
-def runs_of(model) -> list[TrainingRun]:
-    """Every training run of ``model`` in the kernel, in order."""
-    identity = kernel_id(model)
-    return [run for run in _current.runs if run is not None and identity is not None and run.model_id == identity]
+    check: str
+    args: list
+    kwargs: dict
+    evidence: LoadedEvidence
 
 
 def training_record(history, name: str) -> TrainingRun:
@@ -117,16 +127,15 @@ def training_record(history, name: str) -> TrainingRun:
     return history.run
 
 
-def load_call(folder: Path) -> tuple[str, list, dict]:
-    """The check a hidden cell asked for and its arguments, from ``folder``; makes its fit log current."""
-    global _current
+def load_call(folder: Path) -> LoadedCall:
+    """The check a hidden cell asked for, its arguments and the evidence around them, from ``folder``."""
     call = json.loads((folder / CALL_FILE).read_text(encoding="utf-8"))
-    _current = HandedOver([])
-    _current.runs = [None if name is None else _load_run(_beside(folder, name)) for name in call["fits"]]
-    _current.evaluations = [Evaluation.from_plain(plain) for plain in call.get("evaluations", ())]
-    args = [_load(reference, folder) for reference in call["args"]]
-    kwargs = {name: _load(reference, folder) for name, reference in call["kwargs"].items()}
-    return call["check"], args, kwargs
+    evidence = LoadedEvidence()
+    evidence.runs = [None if name is None else _load_run(_beside(folder, name), evidence) for name in call["fits"]]
+    evidence.evaluations = [Evaluation.from_plain(plain) for plain in call.get("evaluations", ())]
+    args = [_load(reference, folder, evidence) for reference in call["args"]]
+    kwargs = {name: _load(reference, folder, evidence) for name, reference in call["kwargs"].items()}
+    return LoadedCall(call["check"], args, kwargs, evidence)
 
 
 def _beside(folder: Path, name: str) -> Path:
@@ -136,7 +145,7 @@ def _beside(folder: Path, name: str) -> Path:
     return folder.parent / name
 
 
-def _load(reference: dict, folder: Path):
+def _load(reference: dict, folder: Path, evidence: LoadedEvidence):
     kind = reference["kind"]
     if kind == "value":
         return reference["value"]
@@ -144,22 +153,24 @@ def _load(reference: dict, folder: Path):
         array = np.load(folder / reference["file"], allow_pickle=False)
         return array[()] if array.ndim == 0 else array  # a NumPy scalar (np.int64, np.bool_) as the student had it
     if kind == "model":
-        return _current.remember(_load_model(_beside(folder, reference["object"]) / MODEL_FILE), reference["id"])
+        return evidence.remember(_load_model(_beside(folder, reference["object"]) / MODEL_FILE), reference["id"])
     if kind == "history":
         index = reference["record"]
-        run = _current.runs[index] if index is not None and index < len(_current.runs) else None
+        run = evidence.runs[index] if index is not None and index < len(evidence.runs) else None
         return HandedHistory(run)
     if kind == "callback":
-        return rebuild_callback(reference)
+        return rebuild_callback(reference, evidence)
     if kind == "dict":
-        return {key: _load(item, folder) for key, item in reference["items"]}
+        return {key: _load(item, folder, evidence) for key, item in reference["items"]}
     if kind == "sequence":
-        return [_load(item, folder) for item in reference["items"]]
+        return [_load(item, folder, evidence) for item in reference["items"]]
     if kind == "event_files":
         return _event_log(EventLog.from_plain(reference), folder)
     if kind == "tuner":
-        tuner = HandedTuner(reference["objective"], tuple(reference["space"]), reference.get("reported") or {})
-        return _current.remember(tuner, reference["id"])
+        trial_runs = tuple(run for run in evidence.recorded_runs()
+                           if run.trial is not None and run.trial["tuner_id"] == reference["id"])
+        tuner = HandedTuner(reference["objective"], tuple(reference["space"]), reference.get("reported") or {}, trial_runs)
+        return evidence.remember(tuner, reference["id"])
     if kind == "builder":
         probe = reference["probe"]
         return BuilderProbe(probe["error"], probe.get("models", 0), probe.get("distinct", False), tuple(probe.get("steps", ())))
@@ -230,8 +241,9 @@ def require_model(model, name: str, *, compared: str | None = None) -> keras.Mod
     return model
 
 
-def rebuild_callback(reference: dict):
-    """A fresh Keras callback of the student's callback class, with the same settings."""
+def rebuild_callback(reference: dict, evidence: LoadedEvidence):
+    """A fresh Keras callback of the student's callback class, with the same settings, its kernel identity kept in
+    ``evidence``."""
     cls = getattr(keras.callbacks, reference["class"], keras.callbacks.Callback)
     accepted = inspect.signature(cls.__init__).parameters
     settings = {key: value for key, value in reference["settings"].items() if key in accepted}
@@ -239,16 +251,16 @@ def rebuild_callback(reference: dict):
         callback = cls(**settings)
     except Exception:
         callback = keras.callbacks.Callback()
-    return _current.remember(callback, reference["id"])
+    return evidence.remember(callback, reference["id"])
 
 
-def _load_run(folder: Path) -> TrainingRun | None:
-    """A fit record, its callbacks rebuilt for this call (their kernel identities belong to it)."""
+def _load_run(folder: Path, evidence: LoadedEvidence) -> TrainingRun | None:
+    """A fit record, its callbacks rebuilt for this call (their kernel identities belong to its ``evidence``)."""
     read = _read_run(folder)
     if read is None:
         return None
     run, arrays = read
-    return replace(run, **arrays, callbacks=tuple(rebuild_callback(reference) for reference in run.callbacks),
+    return replace(run, **arrays, callbacks=tuple(rebuild_callback(reference, evidence) for reference in run.callbacks),
                    tensorboard=tuple(_event_log(log, folder) for log in run.tensorboard))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 
 from autograder.checks.failure import require
-from autograder.checks.loaded_evidence import kernel_id, require_model, training_record
+from autograder.checks.loaded_evidence import LoadedEvidence, require_model, training_record
 from autograder.judge.registry import hidden_check
 from autograder.kernel.architecture import flat_layers
 from autograder.kernel.training_run import TrainingRun
@@ -28,19 +28,19 @@ def regularization_techniques(model, callbacks=()) -> list[str]:
     return found
 
 
-def final_record(model, history) -> TrainingRun:
+def final_record(model, history, evidence: LoadedEvidence) -> TrainingRun:
     """The fit call behind ``final_history``, which must have trained ``final_model``."""
     record = training_record(history, "final_history")
     require(
-        kernel_id(model) is not None and record.model_id == kernel_id(model),
+        evidence.trained(model, record),
         "final_history debe ser el History del entrenamiento de final_model.",
     )
     return record
 
 
 @hidden_check
-def check_regularized(model, history) -> None:
-    record = final_record(model, history)
+def check_regularized(model, history, *, evidence: LoadedEvidence) -> None:
+    record = final_record(model, history, evidence)
     require(
         regularization_techniques(require_model(model, "final_model"), record.callbacks),
         "La red final no usa ninguna técnica de regularización "

@@ -24,8 +24,8 @@ from autograder import course_data
 from autograder.checks.accuracy import SPLIT_NAMES, model_accuracy, require_minimum
 from autograder.checks.callbacks import replayed_learning_rates
 from autograder.checks.failure import CheckFailed, require
-from autograder.checks.loaded_evidence import HandedTuner, recorded_runs
-from autograder.checks.measured import record_accuracy
+from autograder.checks.loaded_evidence import HandedTuner, LoadedEvidence
+from autograder.checks.measured import Measured
 from autograder.checks.reference import pool
 from autograder.checks.regularization import final_record
 from autograder.checks.splits import touches_test_set
@@ -370,7 +370,7 @@ def _require_reports_agree(tuner: HandedTuner, search: str) -> None:
 
 
 @hidden_check
-def check_fresh_trials(tuner, *, search: str) -> None:
+def check_fresh_trials(tuner, *, search: str, evidence: LoadedEvidence) -> None:
     """Every trial trained a model nothing had trained: new weights, not only a new object.
 
     The fit log fingerprints a model's weights as each fit begins and as each
@@ -381,7 +381,7 @@ def check_fresh_trials(tuner, *, search: str) -> None:
     tuner = _tuner(tuner, search)
     trained: dict[str, TrainingRun] = {}  # weights some run had trained (not its starting ones) -> that run
     trial_runs = {id(run) for run in _runs(tuner, search)}
-    for run in recorded_runs():
+    for run in evidence.recorded_runs():
         if id(run) in trial_runs:
             label = _trial_label(str(run.trial["trial_id"]), search)
             source = trained.get(run.weights_at_start) if run.weights_at_start else None
@@ -520,22 +520,24 @@ def check_lr_reductions(tuner, *, search: str = "planificador") -> None:
 
 
 @hidden_check
-def check_best_trial_accuracy(tuner, *, search: str, assignment: str, context: GradingContext) -> None:
+def check_best_trial_accuracy(tuner, *, search: str, assignment: str, context: GradingContext,
+                              measured: Measured) -> None:
     """The search's best trial (by the scores its fits recorded) reaches the assignment's minimum validation accuracy."""
     accuracy = best_validation_accuracy(tuner, search)
     require(math.isfinite(accuracy), f"Los trials de {TUNERS[search]} no registran '{OBJECTIVE}': valida cada uno con "
                                      "validation_data=(x_val, y_val).")
     minimum = context.minimum_accuracy("valid", assignment)
-    record_accuracy(value=accuracy, split=SPLIT_NAMES["valid"], minimum=minimum, of=f"el mejor trial de {TUNERS[search]}")
+    measured.record_accuracy(value=accuracy, split=SPLIT_NAMES["valid"], minimum=minimum,
+                             of=f"el mejor trial de {TUNERS[search]}")
     require(accuracy >= minimum,
             f"La exactitud en validación del mejor trial de {TUNERS[search]} ({number(accuracy, 4)}) no llega al "
             f"mínimo exigido ({number(minimum, 4)}).")
 
 
 @hidden_check
-def check_final_training(model, history, tuned, *, context: GradingContext) -> None:
+def check_final_training(model, history, tuned, *, context: GradingContext, evidence: LoadedEvidence) -> None:
     """The final model trained on x_train_val (train + validation), with the tuned settings, never on test."""
-    run = final_record(model, history)
+    run = final_record(model, history, evidence)
     what = "El entrenamiento final"
     require(
         not touches_test_set(run, context.profile),
@@ -557,10 +559,12 @@ def final_test_accuracy(model, profile: str) -> float:
 
 
 @hidden_check
-def check_final_accuracy(model, history, *, assignment: str, context: GradingContext) -> None:
+def check_final_accuracy(model, history, *, assignment: str, context: GradingContext, evidence: LoadedEvidence,
+                         measured: Measured) -> None:
     """The final model reaches the assignment's minimum test accuracy for this profile."""
-    final_record(model, history)
-    require_minimum(final_test_accuracy(model, context.profile), split="test", assignment=assignment, context=context)
+    final_record(model, history, evidence)
+    require_minimum(final_test_accuracy(model, context.profile), split="test", assignment=assignment, context=context,
+                    measured=measured)
 
 
 RESULT_ROWS = {"lr_batch_size": ("val", "modelo_val"), "planificador": ("val", "modelo_val"), "final": ("test",)}

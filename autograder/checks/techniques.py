@@ -15,7 +15,7 @@ import numpy as np
 
 from autograder.checks.evaluation import require_holdout_validation, run_of
 from autograder.checks.failure import require
-from autograder.checks.loaded_evidence import require_model
+from autograder.checks.loaded_evidence import LoadedEvidence, require_model
 from autograder.checks.wording import number
 from autograder.grading_context import GradingContext
 from autograder.judge.registry import hidden_check
@@ -146,11 +146,12 @@ def _differences(base_model, base: TrainingRun, model, record: TrainingRun) -> s
 
 
 @hidden_check
-def check_variant(base_model, base_history, model, history, *, variant: str, context: GradingContext) -> None:
+def check_variant(base_model, base_history, model, history, *, variant: str, context: GradingContext,
+                  evidence: LoadedEvidence) -> None:
     """``modelo_<variant>`` is the base network plus the variant's technique, trained like the base one."""
     spec, model_name, history_name = VARIANTS[variant], f"modelo_{variant}", f"historia_{variant}"
-    base = run_of(base_model, base_history, "modelo_base", "historia_base")
-    record = run_of(model, history, model_name, history_name)
+    base = run_of(base_model, base_history, "modelo_base", "historia_base", evidence)
+    record = run_of(model, history, model_name, history_name, evidence)
     model = require_model(model, model_name)
     require_holdout_validation(record, history_name, context.profile)
     require(record.previous_fits == 0 and record.optimizer_steps_at_start == 0 and not record.shared_variables_with,

@@ -24,7 +24,7 @@ from autograder.checks.accuracy import model_accuracy
 from autograder.checks.evaluation import LOSS_TOLERANCE
 from autograder.checks.event_logs import Series, read_log
 from autograder.checks.failure import CheckFailed, require
-from autograder.checks.loaded_evidence import kernel_id, recorded_evaluations, recorded_runs, training_record
+from autograder.checks.loaded_evidence import LoadedEvidence, training_record
 from autograder.checks.reference import pool
 from autograder.checks.splits import touches_test_set
 from autograder.checks.wording import number
@@ -112,9 +112,9 @@ def _declared_domains(runs: dict) -> dict[str, list]:
     return {}
 
 
-def _matching_run(logged: dict[str, float], used: set[int], profile: str) -> TrainingRun | None:
+def _matching_run(logged: dict[str, float], used: set[int], profile: str, evidence: LoadedEvidence) -> TrainingRun | None:
     """A training whose record shows, at some epoch, exactly the validation figures ``logged``."""
-    for index, record in enumerate(recorded_runs()):
+    for index, record in enumerate(evidence.recorded_runs()):
         if index in used or record.validation_rows is None or touches_test_set(record, profile):
             continue
         history, count = record.history, len(record.validation_rows)
@@ -154,14 +154,14 @@ def _logged_figures(tags: dict, count: int) -> list[dict[str, float]] | None:
     return [{tag: written[tag][i] for tag in METRICS} for i in range(count)]
 
 
-def _test_figure_logged(runs: dict, grid: list[GridRun], profile: str) -> str | None:
+def _test_figure_logged(runs: dict, grid: list[GridRun], profile: str, evidence: LoadedEvidence) -> str | None:
     """A sentence when a combination's folder logs, besides its validation figures, a figure that its model's
     ``evaluate`` on the test set returned, or the accuracy of its ``predict`` on the test set with the grader's
     labels (the "Ojo" of exercise 7); None otherwise."""
     ref = pool(profile)
     test_digest = rows_digest(ref.test_fingerprints)
     for run in grid:
-        on_test = [evaluation for evaluation in recorded_evaluations()
+        on_test = [evaluation for evaluation in evidence.recorded_evaluations()
                    if evaluation.model_id == run.record.model_id and evaluation.rows_digest == test_digest]
         test_figures = [value for evaluation in on_test for value in evaluation.results] + [
             float(np.mean(np.asarray(evaluation.classes) == ref.y_test))
@@ -178,7 +178,7 @@ def _test_figure_logged(runs: dict, grid: list[GridRun], profile: str) -> str | 
     return None
 
 
-def read_grid(events: EventLog, profile: str) -> Grid:
+def read_grid(events: EventLog, profile: str, evidence: LoadedEvidence) -> Grid:
     """The grid's combinations, each matched with its training; a check failure when there is nothing to judge a
     choice on (no hyperparameters, or figures that are no training's validation figures)."""
     require(isinstance(events, EventLog) and events.inside and events.files,
@@ -195,7 +195,7 @@ def read_grid(events: EventLog, profile: str) -> Grid:
                 f"La ejecución de HParams {combination(combinations[0])} debe registrar val_loss y val_accuracy "
                 "(tf.summary.scalar), una vez por combinación.")
         for hparams, logged in zip(combinations, figures):
-            record = _matching_run(logged, used, profile)
+            record = _matching_run(logged, used, profile, evidence)
             require(record is not None,
                     f"Lo registrado para {combination(hparams)} no es la validación de ningún entrenamiento del "
                     "cuaderno: registra val_loss y val_accuracy con x_val, nunca con el test.")
@@ -206,7 +206,7 @@ def read_grid(events: EventLog, profile: str) -> Grid:
         problem = (f"La rejilla registra {shared[1]} combinaciones en una sola ejecución de HParams ({where}): "
                    "HParams compara ejecuciones, así que cada combinación necesita su propio registro, en una "
                    "subcarpeta de HPARAMS_DIR (un tf.summary.create_file_writer para cada una).")
-    problem = problem or _test_figure_logged(runs, grid, profile) or _incomplete(grid, _declared_domains(runs))
+    problem = problem or _test_figure_logged(runs, grid, profile, evidence) or _incomplete(grid, _declared_domains(runs))
     return Grid(grid, problem)
 
 
@@ -224,18 +224,18 @@ def _incomplete(grid: list[GridRun], declared: dict[str, list]) -> str | None:
     return None
 
 
-def grid_runs(events: EventLog, profile: str) -> list[GridRun]:
+def grid_runs(events: EventLog, profile: str, evidence: LoadedEvidence) -> list[GridRun]:
     """The grid's runs, each matched with its training, after checking the grid is complete."""
-    grid = read_grid(events, profile)
+    grid = read_grid(events, profile, evidence)
     require(grid.problem is None, grid.problem or "")
     return grid.runs
 
 
 @hidden_check
-def check_hparams_grid(events, *, context: GradingContext) -> None:
+def check_hparams_grid(events, *, context: GradingContext, evidence: LoadedEvidence) -> None:
     """Every combination of the grid ran once in a run of its own, logging its hyperparameters and its own
     validation figures, and no test figure."""
-    grid_runs(events, context.profile)
+    grid_runs(events, context.profile, evidence)
 
 
 def _same_values(given: dict, hparams: dict) -> bool:
@@ -245,14 +245,15 @@ def _same_values(given: dict, hparams: dict) -> bool:
 
 
 @hidden_check
-def check_best_combination(events, best, model, test_accuracy, *, context: GradingContext) -> None:
+def check_best_combination(events, best, model, test_accuracy, *, context: GradingContext,
+                           evidence: LoadedEvidence) -> None:
     """``best`` is the combination with the highest validation accuracy among those the grid logged, ``model`` its
     trained model and ``test_accuracy`` that model's accuracy on the test set.
 
     Judged on its own: a grid that fails its own item (logged in one run, incomplete, with a test figure beside the
     validation ones) still shows which combination won on validation."""
     try:
-        grid = read_grid(events, context.profile).runs
+        grid = read_grid(events, context.profile, evidence).runs
     except CheckFailed as failure:
         raise CheckFailed("No se puede comprobar mejor_combinacion sin una rejilla con cifras de validación: "
                           f"{failure}") from None
@@ -261,7 +262,7 @@ def check_best_combination(events, best, model, test_accuracy, *, context: Gradi
     require(isinstance(best, dict) and any(_same_values(best, run.hparams) for run in winners),
             f"mejor_combinacion no es la combinación con la mayor exactitud en validación de la rejilla: es "
             f"{combination(winners[0].hparams)}, con {number(round(top, 4))}.")
-    require(any(kernel_id(model) == run.record.model_id for run in winners if _same_values(best, run.hparams)),
+    require(any(evidence.kernel_id(model) == run.record.model_id for run in winners if _same_values(best, run.hparams)),
             "mejor_modelo debe ser el modelo entrenado con mejor_combinacion en la rejilla.")
     ref = pool(context.profile)
     accuracy = model_accuracy(model, ref.x_test / 255.0, ref.y_test, "mejor_modelo")

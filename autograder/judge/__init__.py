@@ -10,7 +10,10 @@ pipeline calls: starts the server once, sends a request per notebook).
 Adding a check: write the function in a module of ``autograder.checks`` with
 ``@hidden_check`` above it (and its unit test), and call it as
 ``verify.<name>(...)`` in the hidden cell that hands its evidence over. Nothing
-else lists it.
+else lists it. Besides the call's arguments, the server hands the check what it
+declares by name (``registry.run_check``): ``context`` (the grading context),
+``evidence`` (the call's loaded evidence) and ``measured`` (the cell's measured
+figures).
 
 Nothing is imported here, so that ``autograder.checks`` can import the
 registry without loading the server.

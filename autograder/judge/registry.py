@@ -36,9 +36,15 @@ def registered_checks() -> dict[str, Callable]:
     return dict(_CHECKS)
 
 
-def run_check(function: Callable, args: list, kwargs: dict, context):
-    """``function(*args, **kwargs)``, with the grading ``context`` too when the check declares a ``context``
-    parameter (one whose verdict depends on the profile: its data, its thresholds)."""
-    if "context" in inspect.signature(function).parameters:
-        kwargs = {**kwargs, "context": context}
-    return function(*args, **kwargs)
+def run_check(function: Callable, args: list, kwargs: dict, *, context, evidence, measured):
+    """``function(*args, **kwargs)``, with what the judge holds for it besides the call's own arguments, each passed
+    when the check declares a parameter of its name:
+
+    - ``context``: the grading context (a verdict that depends on the profile: its data, its thresholds);
+    - ``evidence``: the call's ``LoadedEvidence`` (the run's fit log and ``evaluate`` calls, and the kernel
+      identity of each loaded object);
+    - ``measured``: the cell's ``Measured``, where a check records the figures it measured (for the class report).
+    """
+    declared = inspect.signature(function).parameters
+    injected = {"context": context, "evidence": evidence, "measured": measured}
+    return function(*args, **{**kwargs, **{name: value for name, value in injected.items() if name in declared}})

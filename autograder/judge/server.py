@@ -19,9 +19,10 @@ import sys
 from pathlib import Path
 
 from autograder import course_data
-from autograder.checks import measured, reference
+from autograder.checks import reference
 from autograder.checks.failure import CheckFailed
 from autograder.checks.loaded_evidence import load_call
+from autograder.checks.measured import Measured
 from autograder.grading_context import GradingContext
 from autograder.judge.registry import registered_checks, run_check
 from autograder.judge.request import JudgeRequest
@@ -39,24 +40,29 @@ def judge(evidence: Path, plan: list[dict], context: GradingContext) -> dict[str
 
     ``measured``: the figures the cell's checks recorded on the way (``autograder.checks.measured``).
     """
-    return {cell["cell"]: {**_judge_cell(evidence, cell, context), "measured": measured.take()} for cell in plan}
+    verdicts = {}
+    for cell in plan:
+        measured = Measured()
+        verdicts[cell["cell"]] = {**_judge_cell(evidence, cell, context, measured), "measured": measured.figures}
+    return verdicts
 
 
-def _judge_cell(evidence: Path, cell: dict, context: GradingContext) -> dict:
+def _judge_cell(evidence: Path, cell: dict, context: GradingContext, measured: Measured) -> dict:
+    """The cell's verdict: each of its calls loaded from ``evidence`` and judged, in order, until one fails."""
     calls = sorted(evidence.glob(f"{cell['key']}-*"))
     values = []
     if len(calls) != len(cell["calls"]):
         return {"reason": NOTHING_HANDED_OVER, "values": values}
     for folder, expected in zip(calls, cell["calls"]):
         try:
-            check, args, kwargs = load_call(folder)
+            check, args, kwargs, handed = load_call(folder)
             if check != expected["check"] or check not in CHECKS or not _same_arguments(args, kwargs, expected):
                 return {"reason": NOTHING_HANDED_OVER, "values": values}
             for position, literal in expected["args"].items():
                 if int(position) < len(args):
                     args[int(position)] = literal
             kwargs.update(expected["kwargs"])
-            values.append(run_check(CHECKS[check], args, kwargs, context))
+            values.append(run_check(CHECKS[check], args, kwargs, context=context, evidence=handed, measured=measured))
         except CheckFailed as failure:
             return {"reason": str(failure), "values": values}
         except Exception as error:

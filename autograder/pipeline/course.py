@@ -13,6 +13,7 @@ from nbgrader.utils import capture_log, temp_attrs
 from traitlets.config import Config, PyFileConfigLoader
 
 from autograder import course_data
+from autograder.grading_context import GradingContext
 
 CONFIG_FILE = "nbgrader_config.py"
 
@@ -89,9 +90,22 @@ def assignments(root: Path) -> list[str]:
     return sorted(p.name for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
+def grading_context(assignment: str, profile: str) -> GradingContext:
+    """What grading ``assignment`` on ``profile`` is about: made once, by the function a command calls, and passed
+    down to every step that judges. An unknown profile is an instructor-facing error."""
+    try:
+        return GradingContext(assignment, profile)
+    except ValueError as error:
+        raise CourseError(str(error)) from None
+
+
 @contextlib.contextmanager
 def kernel_environment(profile: str):
-    """Set the data profile and quiet TensorFlow for the kernels started inside."""
+    """Set the data profile and quiet TensorFlow for the kernels started inside.
+
+    The environment is how a process the kit starts (the student's kernel, a local Dask worker) is told the
+    profile; the kit's own steps get it from the grading context they are handed.
+    """
     if profile not in course_data.PROFILES:
         raise CourseError(f"Perfil desconocido {profile!r}: usa {' o '.join(course_data.PROFILES)}.")
     values = {**KERNEL_ENV, **same_numbers_on_any_cpu(), course_data.PROFILE_ENV: profile}

@@ -130,11 +130,15 @@ class Redactor:
         return value
 
 
+def is_test_cell(cell) -> bool:
+    """A locked test cell: graded code the student does not write, whose outputs are the checks' own."""
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
 def redact_notebook(nb, sources: Iterable[str]) -> int:
     """Redact the hidden text of ``sources`` and of ``nb``'s own grade cells in every output; how many outputs changed."""
     # Locked test cells only: the source of a student's cell is the student's, markers or not.
-    graders = [cell.source for cell in nb.cells
-               if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)]
+    graders = [cell.source for cell in nb.cells if is_test_cell(cell)]
     redactor = Redactor(hidden_lines([*sources, *graders]))
     changed = 0
     for cell in nb.cells:

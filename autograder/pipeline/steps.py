@@ -16,7 +16,8 @@ own lists and changes them here alone: ``nbgrader_config.py`` calls
   proving every check passes.
 - Feedback (``GenerateFeedback``): grades with answers still waiting for
   manual grading marked as such, hidden test text redacted from outputs and
-  hidden tests stripped, Spanish page.
+  hidden tests stripped, (where the course server is told so) the failed
+  checks' sentences left out, Spanish page.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ FEEDBACK_STEPS = [
     "autograder.pipeline.feedback.preprocessors.GetGradesWithPending",
     "autograder.pipeline.hidden_text.RedactHiddenTests",  # before the hidden tests it looks for are stripped
     "autograder.pipeline.feedback.preprocessors.StripHiddenTests",
+    "autograder.pipeline.feedback.preprocessors.PointsOnly",  # off unless c.PointsOnly.enabled
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 

@@ -176,6 +176,20 @@ GRID_LOGS_TEST_ACCURACY = changed("ejercicio_7", (
 GRID_SCORED_ON_TEST = changed("ejercicio_7", ("val_loss, val_accuracy = modelo.evaluate(x_val, y_val, verbose=0)",
                                               "val_loss, val_accuracy = modelo.evaluate(x_test, y_test, verbose=0)"))
 
+# The four self-assessment answers as NumPy values, as computing them gives them (np.argmax(...) + 1 is an
+# np.int64, a comparison of NumPy numbers an np.bool_), every exercise left as released: only the quiz runs.
+QUIZ_TESTS = frozenset({"test_autoevaluacion_1", "test_autoevaluacion_2", "test_autoevaluacion_3",
+                        "test_autoevaluacion_4"})
+EXERCISES = frozenset(f"ejercicio_{n}" for n in range(1, 9))
+NUMPY_ANSWERS = {
+    "autoevaluacion_1": """votos = np.array([3, 1])  # [falso, verdadero]
+respuesta_1 = votos[1] > votos[0]""",
+    "autoevaluacion_2": "respuesta_2 = np.argmax([0.7, 0.2, 0.1]) + 1",
+    "autoevaluacion_3": "respuesta_3 = np.bool_(False)",
+    "autoevaluacion_4": """opciones = np.arange(1, 5, dtype=np.int32)
+respuesta_4 = opciones[1]""",
+}
+
 SCENARIOS = {
     "solucion": Scenario(lost=frozenset()),
     "sin_cambios": Scenario(lost=ALL_TESTS, answered=False),
@@ -270,6 +284,12 @@ SCENARIOS = {
         patches=changed("ejercicio_8", ("modelo_final, historia_final = mejor_modelo, mejor_historia",
                                         "modelo_final = construir_red(descarte=0.5)\n"
                                         "historia_final = entrenar(modelo_final, epochs=1)")),
+    ),
+    # Issue 24, an honest answer: a value equal to an option's number is that option, whatever its integer type.
+    "respuestas_numpy_sin_ejercicios": Scenario(
+        lost=ALL_TESTS - QUIZ_TESTS,
+        unanswered=EXERCISES,
+        patches=NUMPY_ANSWERS,
     ),
 }
 

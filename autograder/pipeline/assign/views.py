@@ -11,6 +11,7 @@ from nbgrader.converters import GenerateAssignment, GenerateSolution
 from autograder.pipeline.course import (
     CourseError,
     assignments,
+    grading_context,
     kernel_environment,
     load_config,
     require_success,
@@ -38,11 +39,12 @@ def build_solution(*, root: Path, assignment: str, profile: str = "completo") ->
     next to the data module it imports; only the executed notebook is kept.
     """
     root = Path(root).resolve()
+    context = grading_context(assignment, profile)
     release(root=root, assignment_ids=[assignment])  # the solution view needs the gradebook entry
-    with tempfile.TemporaryDirectory() as scratch, kernel_environment(profile):
+    with tempfile.TemporaryDirectory() as scratch, kernel_environment(context.profile):
         config = load_config(root)
         config.CourseDirectory.solution_directory = str(Path(scratch) / "solutions")
-        config.Judging.profile = profile  # the judge's; the kernel gets it from kernel_environment
+        config.Judging.context = context  # the judging steps'; the kernel gets the profile from kernel_environment
         result = run_nbgrader(config, GenerateSolution, assignment=assignment, force=True)
         require_success(result, f"ejecutar la solución de {assignment}")
         target = root / "solutions" / f"{assignment}.ipynb"

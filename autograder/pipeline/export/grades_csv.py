@@ -6,10 +6,11 @@ from pathlib import Path
 
 from autograder.pipeline.course import open_gradebook
 from autograder.pipeline.csv_file import write_csv
+from autograder.pipeline.grades.lateness import written_delay
 
 COLUMNS = [
     "alumno", "practica", "puntos_automaticos", "max_automaticos", "puntos_manuales", "max_manuales",
-    "pendiente_revision_manual", "total", "max_total", "observaciones",
+    "pendiente_revision_manual", "total", "max_total", "retraso", "observaciones",
 ]
 
 
@@ -28,6 +29,8 @@ def write_grades_csv(config, assignment: str, results, path: Path) -> Path:
                 "pendiente_revision_manual": "sí" if submission.needs_manual_grade else "no",
                 "total": round(submission.score, 2),
                 "max_total": round(submission.max_score, 2),
+                # after nbgrader's due date (the gradebook's), by the submission's timestamp
+                "retraso": written_delay(submission.total_seconds_late) if submission.total_seconds_late > 0 else "",
                 "observaciones": failures.get(submission.student.id, ""),
             }
             for submission in sorted(gradebook.assignment_submissions(assignment), key=lambda s: s.student.id)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from nbgrader import utils
+from nbconvert.preprocessors import Preprocessor
+from nbformat.v4 import new_output
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 from autograder.checks.failure import CheckFailed
 from autograder.pipeline.grades.feedback_sentence import shown_error
+from autograder.pipeline.hidden_text import is_test_cell
 
 
 class StripHiddenTests(ClearHiddenTests):
@@ -20,7 +22,7 @@ class StripHiddenTests(ClearHiddenTests):
 
     def preprocess_cell(self, cell, resources, index):
         cell, resources = super().preprocess_cell(cell, resources, index)
-        if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+        if is_test_cell(cell):
             for output in cell.outputs:
                 if output.output_type == "error" and output.ename != CheckFailed.__name__:
                     output.traceback = [shown_error(output)]
@@ -48,3 +50,21 @@ class GetGradesWithPending(GetGrades):
         cell.metadata.nbgrader["pending"] = grade.needs_manual_grade and grade.manual_score is None
         if cell.metadata.nbgrader["pending"]:
             resources["nbgrader"]["pending_points"] += grade.max_score
+
+
+class PointsOnly(Preprocessor):
+    """Feedback with the points of each item and without why a check failed, where the course asks for it.
+
+    Off unless ``c.PointsOnly.enabled`` (nbconvert's switch of every step; the
+    course server's submission-time copy sets it from ``c.SubmissionPolicy.sentences``).
+    A test cell's outputs become one Spanish line when it failed, none when it
+    passed: the student's own cells keep theirs.
+    """
+
+    NOTE = "Esta comprobación no se cumple (la corrección al entregar solo da los puntos de cada apartado)."
+
+    def preprocess_cell(self, cell, resources, index):
+        if is_test_cell(cell):
+            failed = any(output.output_type == "error" for output in cell.outputs)
+            cell.outputs = [new_output("stream", name="stdout", text=self.NOTE + "\n")] if failed else []
+        return cell, resources

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool, Enum, Integer
+from traitlets import Bool, Instance, Integer
 
-from autograder import course_data
 from autograder.checks.failure import CheckFailed
 from autograder.checks.measured import METADATA_KEY
 from autograder.grading_context import GradingContext
@@ -36,16 +35,17 @@ def failed_check_output(reason: str) -> dict:
 
 
 class Judging(NbGraderPreprocessor):
-    """The steps that prepare and ask for the verdicts: they judge on the profile the grading run sets here."""
+    """The steps that prepare and ask for the verdicts, in the grading context the run hands them here."""
 
-    profile = Enum(
-        course_data.PROFILES, "completo",
-        help="Perfil de datos con que se juzgan las comprobaciones ocultas; lo fija cada corrección.",
+    context = Instance(
+        GradingContext, allow_none=True,
+        help="Contexto de la corrección (práctica y perfil de datos) en que se juzgan las comprobaciones ocultas; "
+        "lo pasa cada corrección del kit. Sin él (nbgrader por su cuenta), la práctica del cuaderno con el perfil completo.",
     ).tag(config=True)
 
-    def context(self, resources) -> GradingContext:
-        """The grading context of this notebook: its assignment (nbgrader's) and this step's profile."""
-        return GradingContext(resources.get("nbgrader", {}).get("assignment", ""), self.profile)
+    def grading_context(self, resources) -> GradingContext:
+        """The context the run handed this step; without one, nbgrader's assignment on the full profile."""
+        return self.context or GradingContext(resources.get("nbgrader", {}).get("assignment", ""))
 
 
 class ClearEvidence(Judging):
@@ -53,7 +53,7 @@ class ClearEvidence(Judging):
 
     def preprocess(self, nb, resources):
         shutil.rmtree(_evidence_dir(resources), ignore_errors=True)
-        start_judge(self.context(resources))
+        start_judge(self.grading_context(resources))
         return nb, resources
 
 
@@ -70,7 +70,7 @@ class ApplyVerdicts(Judging):
     def preprocess(self, nb, resources):
         evidence = _evidence_dir(resources)
         plan = verdict_plan(nb.cells)
-        verdicts = run_verdicts(evidence, plan, self.timeout, self.context(resources))
+        verdicts = run_verdicts(evidence, plan, self.timeout, self.grading_context(resources))
         for cell in nb.cells:  # only the judge writes measured figures, never the submission
             cell.metadata.pop(METADATA_KEY, None)
         for entry in plan:

@@ -8,8 +8,9 @@ from typing import Callable
 import nbformat
 from nbgrader.api import MissingEntry
 
+from autograder.grading_context import GradingContext
 from autograder.pipeline.assign.views import release
-from autograder.pipeline.course import CourseError, kernel_environment, load_config, open_gradebook
+from autograder.pipeline.course import CourseError, grading_context, kernel_environment, load_config, open_gradebook
 from autograder.pipeline.export.class_files import write_class_files
 from autograder.pipeline.grades.records import StudentGrade, recorded_grade, submitted_students
 from autograder.pipeline.grades.resume_state import graded_state, save_state
@@ -94,6 +95,10 @@ def grade_assignments(
     submission is graded into its own assignment's gradebook entries and class
     files, exactly as ``grade`` of that assignment alone would; the progress lines
     name the assignment when there is more than one.
+
+    Each assignment's grading context (``GradingContext``: the assignment and
+    ``profile``) is made here, once, and handed to every submission's task,
+    which hands it to the judge.
     """
     check_cluster_options(workers=workers, scheduler=scheduler, slurm=slurm)
     root = Path(root).resolve()
@@ -101,10 +106,11 @@ def grade_assignments(
     for assignment, chosen in students.items():
         if not chosen:
             raise CourseError(f"No hay entregas de {assignment} en {root / 'submitted'}.")
+    contexts = {assignment: grading_context(assignment, profile) for assignment in students}
     config = load_config(root)
-    if missing := [assignment for assignment in students if not _in_gradebook(config, assignment)]:
+    if missing := [assignment for assignment in students if not in_gradebook(config, assignment)]:
         release(root=root, assignment_ids=missing)
-    states = {assignment: {student: None if force else graded_state(root, assignment, student, profile)
+    states = {assignment: {student: None if force else graded_state(root, assignment, student, contexts[assignment].profile)
                            for student in chosen}
               for assignment, chosen in students.items()}
     pending = {assignment: [student for student, state in found.items() if state is None]
@@ -119,7 +125,7 @@ def grade_assignments(
                 tracker.report(results[assignment][student], graded_now=False, label=_label(assignment, student, named))
                 if graded:
                     graded(results[assignment][student])
-    batch = _graded_on_dask(root, config, pending, profile, workers, scheduler, slurm, announce, progress)
+    batch = _graded_on_dask(root, config, pending, contexts, workers, scheduler, slurm, announce, progress)
     for (assignment, student), result in batch:
         results[assignment][student] = result
         tracker.report(result, graded_now=True, label=_label(assignment, student, named))
@@ -136,10 +142,10 @@ def _label(assignment: str, student: str, named: bool) -> str | None:
     return f"{student} ({assignment})" if named else None
 
 
-def _graded_on_dask(root: Path, config, students: dict[str, list[str]], profile: str, workers, scheduler, slurm,
-                    announce, progress: Callable[[str], None]):
-    """Grade ``students`` ({assignment: students}) on Dask, longest first; yield ``((assignment, student), grade)``,
-    merged into the course gradebook, as each arrives.
+def _graded_on_dask(root: Path, config, students: dict[str, list[str]], contexts: dict[str, GradingContext], workers,
+                    scheduler, slurm, announce, progress: Callable[[str], None]):
+    """Grade ``students`` ({assignment: students}) on Dask, longest first, each in its assignment's grading
+    context; yield ``((assignment, student), grade)``, merged into the course gradebook, as each arrives.
 
     Before the first, ``progress`` says which protections of the course's sandbox the workers cannot apply.
     """
@@ -148,15 +154,16 @@ def _graded_on_dask(root: Path, config, students: dict[str, list[str]], profile:
     jobs = {}
     for assignment, chosen in students.items():
         if chosen:
-            jobs.update(_jobs(root, config, assignment, chosen, profile))
+            jobs.update(grading_jobs(root, config, contexts[assignment], chosen))
+    assignments = [assignment for assignment, chosen in students.items() if chosen]
+    profile = contexts[assignments[0]].profile  # one batch, one profile (grade_assignments')
     estimates = _estimates(root, jobs, profile)
     jobs = {key: jobs[key] for key in longest_first(estimates)}
-    # The profile is checked here, before any worker starts; each task sets it on its own worker.
-    assignments = [assignment for assignment, chosen in students.items() if chosen]
+    # The workers this process starts inherit its environment; each task sets the profile for its own kernels.
     output_log = root / "logs" / (assignments[0] if len(assignments) == 1 else "") / WORKER_OUTPUT_LOG
     with (kernel_environment(profile), quiet_gradebook(),
           dask_client(workers=workers, scheduler=scheduler, slurm=slurm, config=config, output_log=output_log) as client):
-        _check_workers(client, root)
+        check_workers(client, root)
         for notice in sandbox_notices(client, dict(config.Sandbox)):
             progress(notice)
         if announce:
@@ -165,7 +172,7 @@ def _graded_on_dask(root: Path, config, students: dict[str, list[str]], profile:
         for (assignment, student), outcome in run_each(client=client, function=grade_submission, jobs=jobs,
                                                        resources=resources):
             graded = outcome if isinstance(outcome, GradedSubmission) else crashed_task(student=student, error=outcome)
-            yield (assignment, student), _record(root, config, assignment, profile, graded)
+            yield (assignment, student), record_outcome(root, config, contexts[assignment], graded)
 
 
 def _estimates(root: Path, jobs: dict[tuple[str, str], dict], profile: str) -> dict[tuple[str, str], float]:
@@ -193,13 +200,14 @@ def _estimate_line(students: dict[str, list[str]], profile: str, estimates: list
     return estimate_line(counts=counts, profile=profile, workers=workers, seconds=seconds)
 
 
-def _jobs(root: Path, config, assignment: str, students: list[str], profile: str) -> dict[tuple[str, str], dict]:
-    """The arguments of each student's grading task, by (assignment, student)."""
+def grading_jobs(root: Path, config, context: GradingContext, students: list[str]) -> dict[tuple[str, str], dict]:
+    """The arguments of each student's grading task, by (assignment, student): the grading ``context`` among them."""
+    assignment = context.assignment
     with open_gradebook(config) as gradebook:
         private = assignment_gradebook(gradebook=gradebook, assignment=assignment)
         return {
             (assignment, student): {
-                "root": str(root), "assignment": assignment, "student": student, "profile": profile, "gradebook": private,
+                "root": str(root), "student": student, "context": context, "gradebook": private,
                 "record": student_record(gradebook=gradebook, assignment=assignment, student=student),
             }
             for student in students
@@ -211,7 +219,7 @@ def sandbox_notices(client, settings: dict) -> list[str]:
     return sorted({notice for notice in client.run(probe.notice, settings).values() if notice})
 
 
-def _check_workers(client, root: Path) -> None:
+def check_workers(client, root: Path) -> None:
     """Workers that cannot grade would zero the whole class: they must run this kit and see the course folder."""
     try:
         seen = client.run(sees_course, root=str(root))
@@ -225,8 +233,9 @@ def _check_workers(client, root: Path) -> None:
         )
 
 
-def _record(root: Path, config, assignment: str, profile: str, graded: GradedSubmission) -> StudentGrade:
+def record_outcome(root: Path, config, context: GradingContext, graded: GradedSubmission) -> StudentGrade:
     """Merge one task's outcome into the gradebook, then its failure feedback and log, then (last) its state."""
+    assignment = context.assignment
     with open_gradebook(config) as gradebook:
         if graded.failure:
             zero_submission(gradebook, assignment, graded.student)
@@ -239,12 +248,12 @@ def _record(root: Path, config, assignment: str, profile: str, graded: GradedSub
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(graded.log, encoding="utf-8")
     if not (graded.feedback_missing or graded.crashed):  # otherwise the next run tries again
-        save_state(root, assignment, graded.student, profile=profile, digest=graded.digest, failure=graded.failure,
-                   seconds=graded.seconds)
+        save_state(root, assignment, graded.student, profile=context.profile, digest=graded.digest,
+                   failure=graded.failure, seconds=graded.seconds)
     return recorded_grade(config, assignment, graded.student, graded.seconds, graded.failure, graded.feedback_missing)
 
 
-def _in_gradebook(config, assignment: str) -> bool:
+def in_gradebook(config, assignment: str) -> bool:
     with open_gradebook(config) as gradebook:
         try:
             return bool(gradebook.find_assignment(assignment).notebooks)

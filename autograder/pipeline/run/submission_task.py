@@ -17,6 +17,7 @@ from pathlib import Path
 import psutil
 from nbgrader.converters import Autograde
 
+from autograder.grading_context import GradingContext
 from autograder.pipeline.course import CONFIG_FILE, kernel_environment, load_config, open_gradebook, run_nbgrader
 from autograder.pipeline.feedback.regenerate import GenerateFeedbackPage
 from autograder.pipeline.grades.resume_state import submission_digest
@@ -38,21 +39,25 @@ class GradedSubmission:
 
 
 def grade_submission(
-    *, root: str, assignment: str, student: str, profile: str, gradebook: bytes, record: dict
+    *, root: str, student: str, context: GradingContext, gradebook: bytes, record: dict
 ) -> GradedSubmission:
-    """nbgrader's Autograde and GenerateFeedback (the HTML alone) for one submission.
+    """nbgrader's Autograde and GenerateFeedback (the HTML alone) for one submission of ``context.assignment``.
 
     ``gradebook`` is an ``assignment_gradebook`` and ``record`` the student's
     ``student_record``: together, the private gradebook the task grades in.
+    ``context`` goes to the judging steps (``ApplyVerdicts``) through their
+    configuration; the student's kernel, another process, gets its profile
+    from the environment (``kernel_environment``).
     """
+    assignment = context.assignment
     started, digest = time.monotonic(), submission_digest(Path(root), assignment, student)
-    with (TaskCPU() as cpu, tempfile.TemporaryDirectory(prefix="autograder-") as scratch, kernel_environment(profile),
-          quiet_gradebook()):
+    with (TaskCPU() as cpu, tempfile.TemporaryDirectory(prefix="autograder-") as scratch,
+          kernel_environment(context.profile), quiet_gradebook()):
         private = Path(scratch) / "gradebook.db"
         private.write_bytes(gradebook)
         config = load_config(Path(root))
         config.CourseDirectory.db_url = f"sqlite:///{private}"
-        config.Judging.profile = profile  # the judge's; the kernel gets it from kernel_environment
+        config.Judging.context = context
         with open_gradebook(config) as opened:
             add_student_record(gradebook=opened, assignment=assignment, record=record)
         result = run_nbgrader(config, Autograde, assignment=assignment, student=student, force=True, create_student=True)

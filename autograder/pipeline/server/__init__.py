@@ -7,5 +7,8 @@
 - ``accounts``: one Unix account per student, from Moodle's worksheet.
 - ``exchange``: nbgrader's exchange, as the kit uses it (release, collect, feedback).
 - ``grading_service``: notices each submission in the exchange, grades it with
-  the same pipeline as ``autograder corregir`` and releases its feedback.
+  the same pipeline as ``autograder corregir`` and releases its feedback;
+  ``submission_queue`` decides whose goes next, ``policy`` is the course's
+  ``c.SubmissionPolicy`` (daily limit, sentences or points) and ``notice`` what
+  the page says besides the grades.
 """

@@ -26,6 +26,13 @@ class Submission:
     name: str  # the folder's name in inbound/
     student: str
     assignment: str
+    timestamp: str  # nbgrader's, in UTC: when Submit was pressed
+
+    @classmethod
+    def from_name(cls, name: str) -> "Submission | None":
+        """The submission an inbound/ folder's name stands for (None for anything else)."""
+        match = INBOUND_NAME.match(name)
+        return cls(name, match["student"], match["assignment"], match["timestamp"]) if match else None
 
 
 def exchange_root(config: Config) -> Path:
@@ -53,8 +60,8 @@ def submissions(config: Config) -> list[Submission]:
     inbound = exchange_root(config) / course_id(config) / "inbound"
     found = []
     for entry in sorted(inbound.iterdir()) if inbound.is_dir() else []:
-        if entry.is_dir() and (match := INBOUND_NAME.match(entry.name)):
-            found.append(Submission(entry.name, match["student"], match["assignment"]))
+        if entry.is_dir() and (submission := Submission.from_name(entry.name)):
+            found.append(submission)
     return found
 
 
@@ -70,9 +77,16 @@ def release_to_exchange(*, root: Path, assignment: str) -> None:
         raise CourseError(f"No se pudo repartir {assignment} por el intercambio:\n{result['error'] or result['log']}")
 
 
-def collect_from_exchange(*, root: Path, assignment: str) -> None:
-    """nbgrader's collect: each student's latest submission of ``assignment`` into ``submitted/``."""
-    result = _api(root).collect(assignment)
+def inbound_folder(config: Config, submission: Submission) -> Path:
+    return exchange_root(config) / course_id(config) / "inbound" / submission.name
+
+
+def collect_from_exchange(*, root: Path, assignment: str, student: str | None = None) -> None:
+    """nbgrader's collect: the latest submission of ``assignment`` of ``student`` (of each student by default) into
+    ``submitted/``."""
+    api = _api(root)
+    api.coursedir.student_id = student or "*"  # what nbgrader's collect reads to choose whose submissions
+    result = api.collect(assignment)
     if not result["success"]:
         raise CourseError(f"No se pudieron recoger las entregas de {assignment} del intercambio:\n"
                           f"{result['error'] or result['log']}")
