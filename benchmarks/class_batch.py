@@ -1,4 +1,4 @@
-"""A class of 20 on 2 workers, quick profile: the kit against plain nbgrader and against the physical limit.
+"""A class of 20 on 2 cores, quick profile: the kit against plain nbgrader and against the physical limit.
 
 The class (p1_normalizacion, built from the committed scenario notebooks, students alumno01... in arrival order):
 mostly complete submissions (the reference solution, and several of the seed's mistakes), a few half-done ones
@@ -8,17 +8,21 @@ Measured in this one run, each on a fresh scratch course:
 
 1. the kit, ``grade(..., workers=2)``, handing the submissions out in arrival order (``order.longest_first``
    replaced by the identity: the order of the class list), then the same class handed out longest first (the
-   kit as it is);
+   kit as it is), once per number of workers given with ``--trabajadores`` (more workers than cores fill the
+   seconds a task waits without computing: kernel start-up, files, the judges' answers);
 2. plain nbgrader: ``nbgrader autograde`` (one submission after another), then ``generate_feedback`` and ``export``
    (``benchmarks/class_grading_baselines.py``);
 3. the physical limit of each kit run: the CPU-seconds its grading tasks used (each kernel computes with one
    thread; ``GradedSubmission.cpu_seconds``: the worker and the kernel it waited for), summed and divided by the
-   2 workers. No schedule on 2 cores can finish the same work sooner.
+   2 cores. No schedule on 2 cores can finish the same work sooner.
 
-and prints each wall time, kit / limit before and after, nbgrader / kit, and how well the estimates ordered the
+and prints each wall time, kit / limit before and after, how busy the 2 cores were during each kit run (the whole
+machine's CPU-seconds, judges and merging included, ÷ 2 × wall: what is missing to 100 % is time with nothing to
+compute, the part more workers than cores can fill), nbgrader / kit, and how well the estimates ordered the
 submissions (Spearman's rank correlation between estimate and measured CPU-seconds).
 
     python benchmarks/class_batch.py [--completas 15] [--medias 4] [--medidas llegada primero_las_largas nbgrader]
+                                     [--trabajadores 2 3]
 
 About 15 minutes per kit run and half an hour for plain nbgrader on a quiet 2-core machine. On a machine shared
 with other jobs every wall time grows; compare the ratios of one run, never runs of different days.
@@ -33,6 +37,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # loading nbgrader_config.py imports TensorFlow here
 
@@ -53,7 +59,7 @@ from autograder.pipeline.run import batch  # noqa: E402
 from autograder.pipeline.run.cost import makespan  # noqa: E402
 from tests.p1_normalizacion.scenarios import TABLE  # noqa: E402
 
-WORKERS = 2
+CORES = 2  # the physical limit's divisor: the 2 cores the issue measures on, whatever the number of workers
 CORRECT = "solucion"
 MISTAKES = ["estadisticas_de_test", "bajo_umbral", "modelo_reutilizado", "solo_centrado", "reduce_lr_factor_incorrecto",
             "sin_callbacks", "celda_bloqueada_editada"]
@@ -87,13 +93,15 @@ class KitBatch:
     cpu: dict[str, float]  # each task's CPU-seconds
     wall: dict[str, float]  # each task's own seconds
     scores: dict[str, float]
+    workers: int
+    busy: float  # CPU-seconds the whole machine computed during the run (every process: judges, merging included)
 
     @property
     def limit(self) -> float:
-        return sum(self.cpu.values()) / WORKERS
+        return sum(self.cpu.values()) / CORES
 
 
-def measure_kit(scratch: Path, submissions: list[Submission], label: str, arrival: bool) -> KitBatch:
+def measure_kit(scratch: Path, submissions: list[Submission], label: str, arrival: bool, workers: int) -> KitBatch:
     course = kit_course(scratch / label, submissions)
     handed, tasks, saved = {}, {}, (batch.longest_first, batch._estimates, batch.record_outcome)
 
@@ -111,13 +119,13 @@ def measure_kit(scratch: Path, submissions: list[Submission], label: str, arriva
         batch.longest_first = lambda found: list(found)
     original_order = batch.longest_first
     batch.longest_first = lambda found: order.extend(original_order(found)) or order
-    CLOCK.say(f"kit, {label}: corrigiendo {len(submissions)} entregas con {WORKERS} trabajadores")
+    CLOCK.say(f"kit, {label}: corrigiendo {len(submissions)} entregas con {workers} trabajadores")
     try:
-        started = time.monotonic()
-        results = batch.grade(root=course, assignment=ASSIGNMENT, profile=PROFILE, workers=WORKERS,
+        started, machine = time.monotonic(), _busy_seconds()
+        results = batch.grade(root=course, assignment=ASSIGNMENT, profile=PROFILE, workers=workers,
                               progress=lambda line: CLOCK.say(f"kit, {label}: {line}"),
                               announce=lambda line: CLOCK.say(f"kit, {label}: {line}"))
-        seconds = time.monotonic() - started
+        seconds, busy = time.monotonic() - started, _busy_seconds() - machine
     finally:
         batch.longest_first, batch._estimates, batch.record_outcome = saved
     shutil.rmtree(course)
@@ -125,7 +133,13 @@ def measure_kit(scratch: Path, submissions: list[Submission], label: str, arriva
                     {student: value for (_, student), value in handed.items()},
                     {student: graded.cpu_seconds for student, graded in tasks.items()},
                     {student: graded.seconds for student, graded in tasks.items()},
-                    {result.student: result.auto_score for result in results})
+                    {result.student: result.auto_score for result in results}, workers, busy)
+
+
+def _busy_seconds() -> float:
+    """CPU-seconds every core of the machine has spent computing since boot (not idle, not waiting for disk)."""
+    times = psutil.cpu_times()
+    return times.user + times.nice + times.system + getattr(times, "irq", 0) + getattr(times, "softirq", 0)
 
 
 def spearman(first: dict[str, float], second: dict[str, float]) -> float:
@@ -172,10 +186,10 @@ def report(submissions: list[Submission], kits: list[KitBatch], plain) -> None:
         print(f"orden de reparto, {kit.label}: {' '.join(kit.order)}")
         print(f"  Spearman estimación ~ s de CPU medidos: {spearman(kit.estimates, kit.cpu):.2f}")
     print("\n=== Resumen ===")
-    print(f"{'corrección':<42}{'s reales':>10}{'límite s':>10}{'kit/límite':>12}")
+    print(f"{'corrección':<52}{'s reales':>10}{'límite s':>10}{'kit/límite':>12}{'núcleos ocupados':>18}")
     for kit in kits:
-        print(f"{'kit, 2 trabajadores, ' + kit.label:<42}{kit.seconds:>10.0f}{kit.limit:>10.0f}"
-              f"{kit.seconds / kit.limit:>11.2f}×")
+        print(f"{f'kit, {kit.workers} trabajadores, ' + kit.label:<52}{kit.seconds:>10.0f}{kit.limit:>10.0f}"
+              f"{kit.seconds / kit.limit:>11.2f}×{kit.busy / (CORES * kit.seconds):>17.0%}")
     if plain:
         total = sum(plain.seconds.values())
         print(f"{'nbgrader solo (autograde, en serie)':<42}{plain.seconds['autograde']:>10.0f}")
@@ -184,16 +198,18 @@ def report(submissions: list[Submission], kits: list[KitBatch], plain) -> None:
             print(f"nbgrader (autograde + feedback + export) / kit {kit.label}: {total / kit.seconds:.2f}×")
     if kits:
         cpu = kits[-1].cpu
-        arrival = makespan(seconds=[cpu[s.student] for s in submissions], workers=WORKERS)
-        longest = makespan(seconds=[cpu[s] for s in kits[-1].order], workers=WORKERS)
+        arrival = makespan(seconds=[cpu[s.student] for s in submissions], workers=CORES)
+        longest = makespan(seconds=[cpu[s] for s in kits[-1].order], workers=CORES)
         print(f"\nCon los s de CPU medidos de cada entrega («{kits[-1].label}»), sin otra carga en la máquina, "
               f"2 trabajadores tardarían: en orden de llegada {arrival:.0f} s,"
               f" primero las largas (según la estimación) {longest:.0f} s;"
-              f" límite {sum(cpu.values()) / WORKERS:.0f} s.")
-    if len(kits) == 2:
-        same = kits[0].scores == kits[1].scores
-        print(f"mismas notas en los dos órdenes: {'sí' if same else 'NO'}")
-    print("límite: suma de los s de CPU de las tareas del kit en esa corrección ÷ 2 trabajadores (el kernel calcula con"
+              f" límite {sum(cpu.values()) / CORES:.0f} s.")
+    if len(kits) > 1:
+        same = all(kit.scores == kits[0].scores for kit in kits)
+        print(f"mismas notas en todas las correcciones del kit: {'sí' if same else 'NO'}")
+    print("núcleos ocupados: s de CPU de toda la máquina durante la corrección ÷ (2 núcleos × s reales); lo que falta"
+          " hasta el 100 % es tiempo en que un núcleo no tenía nada que calcular.")
+    print(f"límite: suma de los s de CPU de las tareas del kit en esa corrección ÷ {CORES} núcleos (el kernel calcula con"
           " un hilo; no cuenta los jueces que bifurca el servidor de veredictos ni el proceso que fusiona).")
 
 
@@ -202,6 +218,9 @@ def main() -> None:
     parser.add_argument("--completas", type=int, default=15)
     parser.add_argument("--medias", type=int, default=4, help="entregas a medias (una de ellas, sin tocar)")
     parser.add_argument("--medidas", nargs="+", choices=MEASURES, default=list(MEASURES))
+    parser.add_argument("--trabajadores", nargs="+", type=int, default=[CORES],
+                        help="trabajadores del kit; «primero_las_largas» se mide con cada número (p. ej. 2 3), "
+                             "«llegada» con el primero")
     args = parser.parse_args()
     submissions = class_list(args.completas, args.medias)
     print(f"Clase de {len(submissions)} entregas de {ASSIGNMENT}, perfil {PROFILE}, {os.cpu_count()} núcleos,"
@@ -212,9 +231,12 @@ def main() -> None:
         scratch = Path(folder)
         CLOCK.say(f"calentamiento: datos del perfil {PROFILE} cargados en {warm_up():.0f} s")
         if "llegada" in args.medidas:
-            kits.append(measure_kit(scratch, submissions, "orden de llegada", arrival=True))
+            kits.append(measure_kit(scratch, submissions, "orden de llegada", arrival=True,
+                                    workers=args.trabajadores[0]))
         if "primero_las_largas" in args.medidas:
-            kits.append(measure_kit(scratch, submissions, "primero las largas", arrival=False))
+            for workers in args.trabajadores:
+                label = "primero las largas" + (f" ({workers} trab.)" if len(args.trabajadores) > 1 else "")
+                kits.append(measure_kit(scratch, submissions, label, arrival=False, workers=workers))
         if "nbgrader" in args.medidas:
             plain = measure_plain(scratch, submissions)
     print(f"carga media al terminar: {os.getloadavg()[0]:.1f}")
