@@ -6,13 +6,16 @@ import pytest
 
 from autograder.pipeline.run.cost import (
     ASSIGNMENTS,
+    BATCH_WALL,
     CELL_SECONDS,
     COST,
+    WORKER_START,
     Cost,
     cell_seconds,
     class_table,
     duration,
     estimate_line,
+    expected_wall,
     makespan,
 )
 from tests.conftest import ROOT
@@ -89,13 +92,22 @@ def test_the_start_up_line_says_how_many_on_how_many_workers_and_how_long():
         "falta el coste de p9_nueva en autograder/pipeline/run/cost.py).")
 
 
+def test_a_batch_is_expected_to_take_its_best_schedule_times_what_busy_cores_add():
+    """Is a batch's expected wall time the best schedule of its jobs (each worker's start-up first) times the measured
+    BATCH_WALL, more than the schedule alone and growing with the jobs?"""
+    assert BATCH_WALL > 1
+    assert expected_wall(seconds=[60] * 5, workers=2) == pytest.approx((WORKER_START + 180) * BATCH_WALL)
+    assert expected_wall(seconds=[], workers=2) == 0
+    assert expected_wall(seconds=[60] * 7, workers=2) > expected_wall(seconds=[60] * 6, workers=2)
+
+
 def test_the_class_table_multiplies_one_submission_by_the_class_on_each_core_count():
-    """Does the table give, per assignment, one submission's time, the class's core-hours and its wall time on each
-    number of cores, one submission per core at a time?"""
+    """Does the table give, per assignment, one submission's time, the class's core-hours and its expected wall time
+    on each number of cores, one submission per core at a time?"""
     table = class_table(cost={"p9_nueva": {"completo": Cost(complete=1800, untouched=10)}}, students=100,
                         cores=(2, 16, 64)).splitlines()
     assert table[0] == "| Práctica | Una entrega | 100 alumnos: horas de núcleo | en 2 núcleos | en 16 núcleos | en 64 núcleos |"
-    assert table[2] == "| `p9_nueva` | 30 min | 50 | 25 h 00 min | 3 h 30 min | 1 h 00 min |"
+    assert table[2] == "| `p9_nueva` | 30 min | 50 | 30 h 30 min | 4 h 16 min | 1 h 13 min |"  # × BATCH_WALL
     assert len(table) == 3
 
 

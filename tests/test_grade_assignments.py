@@ -10,7 +10,7 @@ import csv
 import pytest
 
 from autograder.pipeline.run import batch
-from autograder.pipeline.run.cost import COST, WORKER_START, duration
+from autograder.pipeline.run.cost import COST, duration, expected_wall
 from tests.conftest import submit
 from tests.scenarios import tables
 
@@ -77,5 +77,5 @@ def test_one_assignment_announces_itself_and_names_only_the_student(course, hand
     batch.grade(root=course, assignment=P1.assignment, profile="rapido", progress=lines.append,
                 announce=announced.append)
     assert announced == ["Se van a corregir 1 entrega de p1_normalizacion (perfil rápido) con 2 trabajadores: "
-                         f"{duration(WORKER_START)}."]
+                         f"{duration(expected_wall(seconds=[0.0], workers=2))}."]
     assert len(lines) == 1 and " · ana: " in lines[0] and "p1_normalizacion" not in lines[0]

@@ -14,7 +14,7 @@ from autograder.pipeline.course import CourseError, grading_context, kernel_envi
 from autograder.pipeline.export.class_files import write_class_files
 from autograder.pipeline.grades.records import StudentGrade, recorded_grade, submitted_students
 from autograder.pipeline.grades.resume_state import graded_state, save_state
-from autograder.pipeline.run.cost import COST, WORKER_START, estimate_line, makespan
+from autograder.pipeline.run.cost import COST, estimate_line, expected_wall
 from autograder.pipeline.run.dask_cluster import check_cluster_options, dask_client, run_each
 from autograder.pipeline.run.failed_submissions import write_failure_feedback, zero_submission
 from autograder.pipeline.run.gpu_workers import task_resources
@@ -196,7 +196,7 @@ def _estimate_line(students: dict[str, list[str]], profile: str, estimates: list
     counts = {assignment: len(chosen) for assignment, chosen in students.items() if chosen}
     workers = max(1, sum(client.nthreads().values()))
     known = all(profile in COST.get(assignment, {}) for assignment in counts)
-    seconds = makespan(seconds=estimates, workers=workers, start=WORKER_START) if known else None
+    seconds = expected_wall(seconds=estimates, workers=workers) if known else None
     return estimate_line(counts=counts, profile=profile, workers=workers, seconds=seconds)
 
 

@@ -8,28 +8,30 @@
   feedback): what any submission costs, whatever it answers.
 
 Quick profile ("rapido"): CPU-seconds of the grading task (the Dask worker, the student's kernel
-and the judges; ``GradedSubmission.cpu_seconds``), measured on 2026-12-05 at 00:46-00:53 UTC on the
-project's 2-core machine, each assignment in its own process, the four at once, while other jobs
-shared the machine (load average 9 falling to 4)::
+and the judges; ``GradedSubmission.cpu_seconds``), measured on 2026-12-05 at 06:31-06:35 UTC on the
+project's 2-core machine with nothing else running (load average 0.5), the four assignments one after
+another on one worker::
 
-    .venv/bin/python benchmarks/grading_cost.py --perfiles rapido --practicas <práctica>
+    .venv/bin/python benchmarks/grading_cost.py --perfiles rapido
 
     práctica                  perfil    entrega     s de CPU  s reales
-    p1_normalizacion          rapido    arranque        14.5      44.6
-    p1_normalizacion          rapido    completa        59.8     162.0
-    p1_normalizacion          rapido    sin_tocar        5.4       6.4
-    p2_aspectos_practicos     rapido    arranque        14.3      44.8
-    p2_aspectos_practicos     rapido    completa        44.1     124.1
-    p2_aspectos_practicos     rapido    sin_tocar        6.9      15.3
-    p3_ajuste_entrenamiento   rapido    arranque        14.2      45.1
-    p3_ajuste_entrenamiento   rapido    completa        47.0     127.2
-    p3_ajuste_entrenamiento   rapido    sin_tocar        6.9      15.2
-    p4_ajustes_del_modelo     rapido    arranque        14.3      43.7
-    p4_ajustes_del_modelo     rapido    completa        88.8     189.7
-    p4_ajustes_del_modelo     rapido    sin_tocar        6.0       6.4
+    p1_normalizacion          rapido    arranque        10.8       6.8
+    p1_normalizacion          rapido    completa        34.0      35.5
+    p1_normalizacion          rapido    sin_tocar        4.2       4.5
+    p2_aspectos_practicos     rapido    arranque         8.0       5.4
+    p2_aspectos_practicos     rapido    completa        26.2      26.9
+    p2_aspectos_practicos     rapido    sin_tocar        4.1       4.6
+    p3_ajuste_entrenamiento   rapido    arranque         8.1       5.3
+    p3_ajuste_entrenamiento   rapido    completa        26.1      28.3
+    p3_ajuste_entrenamiento   rapido    sin_tocar        3.7       4.5
+    p4_ajustes_del_modelo     rapido    arranque         8.7       5.8
+    p4_ajustes_del_modelo     rapido    completa        60.6      64.3
+    p4_ajustes_del_modelo     rapido    sin_tocar        4.2       4.8
 
-CPU-seconds grow with the load too, though less than wall time: the same p1 solution measured
-93-96 CPU-s at load average 15-20 and 60-66 at 5-10. Refresh these on a quiet machine.
+CPU-seconds hardly change when every core grades at once (two of these commands side by side, one
+per core: p4 59.8 and 58.5 CPU-s, p1 33.4, p3 28.9), but each task's wall time grows by a quarter
+(p4 76-81 s, p1 41 s, p3 36 s): see ``BATCH_WALL``. Under other load the CPU-seconds grow too: the
+figures this table replaced, measured at load average 9 falling to 4, were 60, 44, 47 and 89.
 
 Full profile ("completo"): not measured with that command yet (``--perfiles completo`` takes
 about an hour for the four assignments on a quiet 2-core machine). ``complete`` is the wall time of
@@ -61,7 +63,13 @@ PROFILE_NAMES = {"rapido": "rápido", "completo": "completo"}
 README_STUDENTS, README_CORES = 100, (2, 16, 64)
 # CPU-seconds a worker spends once, on its first submission, more than on the next ones: its verdict server's
 # start-up and the imports of its first grading (``benchmarks/grading_cost.py``, the same run as COST's quick figures).
-WORKER_START = 8  # arranque minus sin_tocar above: 9, 7, 7, 8
+WORKER_START = 5  # arranque minus sin_tocar above: 7, 4, 4, 5
+# A batch's wall time over the best schedule of its tasks' CPU-seconds (``makespan``), one worker per core: with
+# every core grading, each task also waits without computing (two kernels at once keep the 2 cores about 85 % busy,
+# one alone keeps its core 96 % busy). Measured on a quiet 2-core machine, 2026-12-05 06:44 UTC, 20 p1 submissions
+# handed out longest first: 325 s real against a makespan of 267 s of their own CPU-seconds
+# (``.venv/bin/python benchmarks/class_batch.py --medidas llegada primero_las_largas``).
+BATCH_WALL = 1.22
 
 
 @dataclass(frozen=True)
@@ -72,19 +80,19 @@ class Cost:
 
 COST = {
     "p1_normalizacion": {
-        "rapido": Cost(complete=60, untouched=5),
+        "rapido": Cost(complete=34, untouched=4),
         "completo": Cost(complete=390, untouched=5),
     },
     "p2_aspectos_practicos": {
-        "rapido": Cost(complete=44, untouched=7),
+        "rapido": Cost(complete=26, untouched=4),
         "completo": Cost(complete=1410, untouched=7),
     },
     "p3_ajuste_entrenamiento": {
-        "rapido": Cost(complete=47, untouched=7),
+        "rapido": Cost(complete=26, untouched=4),
         "completo": Cost(complete=1020, untouched=7),
     },
     "p4_ajustes_del_modelo": {
-        "rapido": Cost(complete=89, untouched=6),
+        "rapido": Cost(complete=61, untouched=4),
         "completo": Cost(complete=420, untouched=6),
     },
 }
@@ -146,6 +154,12 @@ def makespan(*, seconds: list[float], workers: int, start: float = 0.0) -> float
     return max(free)
 
 
+def expected_wall(*, seconds: list[float], workers: int) -> float:
+    """Wall seconds a batch of jobs of ``seconds`` (CPU-seconds of one worker) is expected to take on ``workers``
+    workers, one per core: their best schedule, each worker's start-up included, times ``BATCH_WALL``."""
+    return makespan(seconds=seconds, workers=workers, start=WORKER_START) * BATCH_WALL
+
+
 def duration(seconds: float) -> str:
     """A rounded Spanish duration: «menos de 1 min», «cerca de 1 min», «unos 6 min», «unas 3 h 20 min», «unas 21 h»."""
     minutes = round(seconds / 60)
@@ -179,14 +193,15 @@ def class_table(*, cost: dict = COST, students: int = README_STUDENTS, cores: tu
                 profile: str = "completo") -> str:
     """The README's table: ``students`` complete submissions of each assignment, core-hours and wall time per core count.
 
-    One worker per core, one submission each at a time; every submission costs the complete one's.
+    One worker per core, one submission each at a time; every submission costs the complete one's; wall times as
+    ``expected_wall`` gives them (start-up and ``BATCH_WALL`` included).
     """
     header = ["Práctica", "Una entrega", f"{students} alumnos: horas de núcleo",
               *(f"en {count} núcleos" for count in cores)]
     rows = [header, ["---", *["---:"] * (len(header) - 1)]]
     for assignment, profiles in cost.items():
         one = profiles[profile].complete
-        walls = [_wall(makespan(seconds=[one] * students, workers=count)) for count in cores]
+        walls = [_wall(expected_wall(seconds=[one] * students, workers=count)) for count in cores]
         rows.append([f"`{assignment}`", _wall(one), f"{math.ceil(one * students / 3600 * 10) / 10:g}".replace(".", ","),
                      *walls])
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
