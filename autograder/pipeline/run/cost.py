@@ -33,14 +33,29 @@ per core: p4 59.8 and 58.5 CPU-s, p1 33.4, p3 28.9), but each task's wall time g
 (p4 76-81 s, p1 41 s, p3 36 s): see ``BATCH_WALL``. Under other load the CPU-seconds grow too: the
 figures this table replaced, measured at load average 9 falling to 4, were 60, 44, 47 and 89.
 
-Full profile ("completo"): not measured with that command yet (``--perfiles completo`` takes
-about an hour for the four assignments on a quiet 2-core machine). ``complete`` is the wall time of
-the reference solution on the full data on a quiet 2-core machine, as issue 27 reports it (p1 6.5 min,
-p2 20-27 min, p3 17 min, p4 6-8 min; the middle of each range), which agrees with the execution times
-recorded in ``solutions/<práctica>.ipynb`` for p2-p4 (1578, 1031 and 440 s) but not for p1 (its notebook
-records 987 s, from 2026-11-22: unverified which is right today); ``untouched`` is the quick profile's
-(loading the full data adds seconds, not minutes). Refresh both with the command above
-(``--perfiles rapido completo``).
+Full profile ("completo"): the same CPU-seconds, measured on 2026-12-05 at 07:09-07:40 UTC on the
+same quiet machine, two commands side by side (one per core, as in a batch)::
+
+    .venv/bin/python benchmarks/grading_cost.py --perfiles completo --practicas p2_aspectos_practicos p4_ajustes_del_modelo
+    .venv/bin/python benchmarks/grading_cost.py --perfiles completo --practicas p3_ajuste_entrenamiento p1_normalizacion
+
+    práctica                  perfil    entrega     s de CPU  s reales
+    p1_normalizacion          completo  arranque        11.3      10.2
+    p1_normalizacion          completo  completa       415.4     414.4   (alone on the machine by then)
+    p1_normalizacion          completo  sin_tocar        5.5       8.3
+    p2_aspectos_practicos     completo  arranque        11.4      11.7
+    p2_aspectos_practicos     completo  completa       753.2     908.1
+    p2_aspectos_practicos     completo  sin_tocar        5.5       7.1
+    p3_ajuste_entrenamiento   completo  arranque        11.6      12.2
+    p3_ajuste_entrenamiento   completo  completa      1204.6    1387.0
+    p3_ajuste_entrenamiento   completo  sin_tocar        5.7       6.9
+    p4_ajustes_del_modelo     completo  arranque        12.0      10.1
+    p4_ajustes_del_modelo     completo  completa       351.4     469.1
+    p4_ajustes_del_modelo     completo  sin_tocar        6.9       9.9
+
+They replace the wall times issue 27 reported for the reference solutions (p1 6.5 min, p2 20-27 min,
+p3 17 min, p4 6-8 min), which were not the kit's one-thread grading: p2 costs about half of that,
+p3 a fifth more.
 
 ``CELL_SECONDS[assignment][grade_id]``: seconds of the reference solution's run that each answer
 cell accounts for (its own execution and that of the locked cells after it, which run what it
@@ -81,19 +96,19 @@ class Cost:
 COST = {
     "p1_normalizacion": {
         "rapido": Cost(complete=34, untouched=4),
-        "completo": Cost(complete=390, untouched=5),
+        "completo": Cost(complete=415, untouched=6),
     },
     "p2_aspectos_practicos": {
         "rapido": Cost(complete=26, untouched=4),
-        "completo": Cost(complete=1410, untouched=7),
+        "completo": Cost(complete=753, untouched=6),
     },
     "p3_ajuste_entrenamiento": {
         "rapido": Cost(complete=26, untouched=4),
-        "completo": Cost(complete=1020, untouched=7),
+        "completo": Cost(complete=1205, untouched=6),
     },
     "p4_ajustes_del_modelo": {
         "rapido": Cost(complete=61, untouched=4),
-        "completo": Cost(complete=420, untouched=6),
+        "completo": Cost(complete=351, untouched=7),
     },
 }
 
