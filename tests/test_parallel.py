@@ -15,6 +15,8 @@ from autograder.pipeline.course import CourseError
 from autograder.pipeline.grades.records import StudentGrade
 from autograder.pipeline.run import batch as grading
 from autograder.pipeline.run import dask_cluster as parallel
+from autograder.pipeline.run import progress as progress_module
+from autograder.pipeline.run.cost import BATCH_WALL
 from autograder.pipeline.run.dask_cluster import dask_client, run_each
 from autograder.pipeline.run.failed_submissions import UNKNOWN
 from autograder.pipeline.run.progress import Progress
@@ -115,3 +117,21 @@ def test_the_progress_line_shows_the_bar_counts_failures_time_left_and_the_resul
     assert lines[1].endswith(" · bea: NO CORREGIDA: Cuaderno dañado. (31 s)")
     assert lines[2] == "[████████████] 3/3 · 1 sin corregir · quedan ~0.0 min · carlos: 4.5/5 puntos automáticos (52 s)"
 
+
+
+def test_the_time_left_is_the_expected_wall_time_at_the_pace_the_finished_ones_showed(monkeypatch):
+    """After the first long submission of a batch (the longest go first), is the time left the batch's expected wall
+    time at the pace that submission showed against its estimate, not the submissions left times its seconds; and,
+    once past that time, the count again?"""
+    clock = [1000.0]
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: clock[0])
+    lines = []
+    tracker = Progress(total=4, to_grade=4, emit=lines.append)
+    tracker.expect(estimates={"ana": 60.0, "bea": 60.0, "carlos": 5.0, "dora": 5.0}, seconds=100.0)
+    slow = 60.0 * BATCH_WALL * 1.5  # one and a half times what its estimate said, busy cores included
+    clock[0] += slow
+    tracker.report(StudentGrade("ana", 5.0, 5.0, 0.0, 5.0, True, slow), graded_now=True, key="ana")
+    assert " · quedan ~0.7 min · " in lines[-1]  # 100 s × 1.5 - 109.8 s gone (counting: 3 × 109.8 s, 5.5 min)
+    clock[0] += 100.0
+    tracker.report(StudentGrade("bea", 5.0, 5.0, 0.0, 5.0, True, slow), graded_now=True, key="bea")
+    assert " · quedan ~3.5 min · " in lines[-1]  # past the expected 150 s: 209.8 s / 2 done × 2 left

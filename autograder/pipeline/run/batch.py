@@ -125,10 +125,11 @@ def grade_assignments(
                 tracker.report(results[assignment][student], graded_now=False, label=_label(assignment, student, named))
                 if graded:
                     graded(results[assignment][student])
-    batch = _graded_on_dask(root, config, pending, contexts, workers, scheduler, slurm, announce, progress)
+    batch = _graded_on_dask(root, config, pending, contexts, workers, scheduler, slurm, announce, progress,
+                            tracker.expect)
     for (assignment, student), result in batch:
         results[assignment][student] = result
-        tracker.report(result, graded_now=True, label=_label(assignment, student, named))
+        tracker.report(result, graded_now=True, label=_label(assignment, student, named), key=(assignment, student))
         if graded:
             graded(result)
     by_assignment = {assignment: [results[assignment][student] for student in chosen]
@@ -143,11 +144,12 @@ def _label(assignment: str, student: str, named: bool) -> str | None:
 
 
 def _graded_on_dask(root: Path, config, students: dict[str, list[str]], contexts: dict[str, GradingContext], workers,
-                    scheduler, slurm, announce, progress: Callable[[str], None]):
+                    scheduler, slurm, announce, progress: Callable[[str], None], expect: Callable[..., None]):
     """Grade ``students`` ({assignment: students}) on Dask, longest first, each in its assignment's grading
     context; yield ``((assignment, student), grade)``, merged into the course gradebook, as each arrives.
 
-    Before the first, ``progress`` says which protections of the course's sandbox the workers cannot apply.
+    Before the first, ``progress`` says which protections of the course's sandbox the workers cannot apply, and
+    ``expect(estimates=, seconds=)`` learns each job's estimate and the batch's expected wall time.
     """
     if not any(students.values()):
         return
@@ -166,8 +168,13 @@ def _graded_on_dask(root: Path, config, students: dict[str, list[str]], contexts
         check_workers(client, root)
         for notice in sandbox_notices(client, dict(config.Sandbox)):
             progress(notice)
+        counts = {assignment: len(chosen) for assignment, chosen in students.items() if chosen}
+        workers_now = max(1, sum(client.nthreads().values()))
+        known = all(profile in COST.get(assignment, {}) for assignment in counts)
+        seconds = expected_wall(seconds=[estimates[key] for key in jobs], workers=workers_now) if known else None
         if announce:
-            announce(_estimate_line(students, profile, [estimates[key] for key in jobs], client))
+            announce(estimate_line(counts=counts, profile=profile, workers=workers_now, seconds=seconds))
+        expect(estimates=estimates if known else {}, seconds=seconds)
         resources = task_resources(config)
         for (assignment, student), outcome in run_each(client=client, function=grade_submission, jobs=jobs,
                                                        resources=resources):
@@ -189,15 +196,6 @@ def _estimates(root: Path, jobs: dict[tuple[str, str], dict], profile: str) -> d
             assignment=assignment, profile=profile)
         for assignment, student in jobs
     }
-
-
-def _estimate_line(students: dict[str, list[str]], profile: str, estimates: list[float], client) -> str:
-    """The announcement: the workers the cluster has now, the wall time the estimates give on them (cost.py)."""
-    counts = {assignment: len(chosen) for assignment, chosen in students.items() if chosen}
-    workers = max(1, sum(client.nthreads().values()))
-    known = all(profile in COST.get(assignment, {}) for assignment in counts)
-    seconds = expected_wall(seconds=estimates, workers=workers) if known else None
-    return estimate_line(counts=counts, profile=profile, workers=workers, seconds=seconds)
 
 
 def grading_jobs(root: Path, config, context: GradingContext, students: list[str]) -> dict[tuple[str, str], dict]:
