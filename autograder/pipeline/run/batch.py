@@ -168,13 +168,10 @@ def _graded_on_dask(root: Path, config, students: dict[str, list[str]], contexts
         check_workers(client, root)
         for notice in sandbox_notices(client, dict(config.Sandbox)):
             progress(notice)
-        counts = {assignment: len(chosen) for assignment, chosen in students.items() if chosen}
-        workers_now = max(1, sum(client.nthreads().values()))
-        known = all(profile in COST.get(assignment, {}) for assignment in counts)
-        seconds = expected_wall(seconds=[estimates[key] for key in jobs], workers=workers_now) if known else None
+        line, seconds = _expectation(students, profile, [estimates[key] for key in jobs], client)
         if announce:
-            announce(estimate_line(counts=counts, profile=profile, workers=workers_now, seconds=seconds))
-        expect(estimates=estimates if known else {}, seconds=seconds)
+            announce(line)
+        expect(estimates=estimates, seconds=seconds)
         resources = task_resources(config)
         for (assignment, student), outcome in run_each(client=client, function=grade_submission, jobs=jobs,
                                                        resources=resources):
@@ -196,6 +193,16 @@ def _estimates(root: Path, jobs: dict[tuple[str, str], dict], profile: str) -> d
             assignment=assignment, profile=profile)
         for assignment, student in jobs
     }
+
+
+def _expectation(students: dict[str, list[str]], profile: str, estimates: list[float], client) -> tuple[str, float | None]:
+    """The announcement and the wall time it announces (None if some assignment has no cost): the workers the cluster
+    has now, the estimates handed out in this order on them (cost.py)."""
+    counts = {assignment: len(chosen) for assignment, chosen in students.items() if chosen}
+    workers = max(1, sum(client.nthreads().values()))
+    known = all(profile in COST.get(assignment, {}) for assignment in counts)
+    seconds = expected_wall(seconds=estimates, workers=workers) if known else None
+    return estimate_line(counts=counts, profile=profile, workers=workers, seconds=seconds), seconds
 
 
 def grading_jobs(root: Path, config, context: GradingContext, students: list[str]) -> dict[tuple[str, str], dict]:
